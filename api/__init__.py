@@ -1,0 +1,1 @@
+"""Interfaces people use: the grants command line and the HTTP API."""

@@ -1,0 +1,1 @@
+"""Domain core of the Community Support Fund engine: models, rules and services."""

@@ -1,0 +1,43 @@
+"""Engine settings: the only place that reads the environment (``GRANTS_*``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration for every runtime mode; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="GRANTS_", extra="ignore")
+
+    home: Path = Field(default=Path(".grants"), description="Working folder for data, files and Prefect.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite under GRANTS_HOME when unset."
+    )
+    lang: Literal["fr", "en"] = Field(default="en", description="Language of the command line.")
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'grants.db').resolve()}"
+
+    @property
+    def prefect_home(self) -> Path:
+        return (self.home / "prefect").resolve()
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.home / "out").resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Pure rendering of bilingual notices (Jinja2 text, DOCX bytes)."""

@@ -1,0 +1,1 @@
+"""Pure algorithms over plain data: scoring, conflicts, assignment, allocation."""
