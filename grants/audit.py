@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, text
-from sqlmodel import Session
+from sqlalchemy import insert, text
+from sqlmodel import Session, col, select
 
 from grants.models import AuditEvent, utcnow
 
@@ -39,8 +39,11 @@ class EventDraft:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+_HASHED_FIELDS = ("actor", "action", "entity", "entity_id", "call_id", "from_state", "to_state", "reason", "data")
+
+
 def _canonical(row: dict[str, Any]) -> str:
-    content = {k: row[k] for k in ("actor", "action", "entity", "entity_id", "call_id", "from_state", "to_state", "reason", "data")}
+    content = {k: row[k] for k in _HASHED_FIELDS}
     at: dt.datetime = row["at"]
     content["at"] = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -53,7 +56,7 @@ def event_hash(prev_hash: str, row: dict[str, Any]) -> str:
 def _last_hash(session: Session) -> str:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
-    last = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+    last = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)).first()
     return last or GENESIS
 
 
@@ -98,8 +101,8 @@ def verify(session: Session, *, batch: int = 5000) -> ChainReport:
     """Walk the chain in order and report the first event that does not fit."""
     prev = GENESIS
     checked = 0
-    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)  # type: ignore[arg-type]
-    for event in session.execute(stmt).scalars():
+    stmt = select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=batch)
+    for event in session.exec(stmt):
         row = event.model_dump()
         if event.prev_hash != prev:
             return ChainReport(checked, event.id, "previous_hash")

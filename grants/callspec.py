@@ -33,6 +33,7 @@ ORGANIZATION_TYPES: dict[str, tuple[str, str]] = {
     "other": ("autre", "other"),
 }
 
+RequiredField = Literal["summary", "board_members", "key_staff", "partner_organizations", "populations_served"]
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)
 
 
@@ -68,9 +69,7 @@ class EligibilitySpec(_Strict):
     organization_types: list[str] = Field(min_length=1)
     review_organization_types: list[str] = Field(default_factory=list)
     province: str = "ON"
-    required_fields: list[Literal["summary", "board_members", "key_staff", "partner_organizations", "populations_served"]] = Field(
-        default_factory=list
-    )
+    required_fields: list[RequiredField] = Field(default_factory=list)
     summary_min_chars: int = Field(default=0, ge=0)
     good_standing: bool = True
 

@@ -16,10 +16,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GRANTS_", extra="ignore")
 
     home: Path = Field(default=Path(".grants"), description="Working folder for data, files and Prefect.")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; SQLite under GRANTS_HOME when unset."
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite under GRANTS_HOME when unset.")
     lang: Literal["fr", "en"] = Field(default="en", description="Language of the command line.")
+    actor: str | None = Field(default=None, description="Name recorded in the audit log for command-line actions.")
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
 

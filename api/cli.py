@@ -1,0 +1,330 @@
+"""The ``grants`` command line (Typer). Commands parse input, call a service or run a flow."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from api.messages import msg
+from grants.errors import DomainError, Lang
+from grants.settings import get_settings
+
+_SETTINGS_LANG: Lang = get_settings().lang
+
+
+def h(en: str, fr: str) -> str:
+    """Help text in the command line's language (GRANTS_LANG)."""
+    return fr if _SETTINGS_LANG == "fr" else en
+
+
+class _State:
+    lang: Lang = _SETTINGS_LANG
+
+
+state = _State()
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class DefaultGroup(TyperGroup):
+    """A group whose first argument, when it names no subcommand, goes to ``run``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    name="grants",
+    help=h(
+        "Community Support Fund engine: call setup, intake, eligibility screening and the later stages.",
+        "Moteur du Fonds de soutien communautaire : appel, réception, admissibilité et étapes suivantes.",
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+call_app = typer.Typer(help=h("Set up calls for proposals.", "Créer et modifier les appels de propositions."))
+screen_app = typer.Typer(
+    cls=DefaultGroup,
+    help=h(
+        "Eligibility screening: `grants screen CALL`, or `grants screen override REF`.",
+        "Vérification de l'admissibilité : `grants screen APPEL`, ou `grants screen override RÉF`.",
+    ),
+)
+audit_app = typer.Typer(help=h("The audit log.", "Le journal d'audit."))
+app.add_typer(call_app, name="call")
+app.add_typer(screen_app, name="screen")
+app.add_typer(audit_app, name="audit")
+
+LangOption = Annotated[
+    Literal["fr", "en"] | None,
+    typer.Option("--lang", help=h("Language of the output: fr or en.", "Langue des messages : fr ou en.")),
+]
+
+
+@app.callback()
+def _root(lang: LangOption = None) -> None:
+    if lang:
+        state.lang = lang
+
+
+def _say(key: str, **values: Any) -> None:
+    out.print(msg(key, state.lang, **values), markup=False)
+
+
+def _actor() -> str:
+    return get_settings().actor or getpass.getuser()
+
+
+def _ready_engine() -> Any:
+    """The engine, once its schema is at the newest revision."""
+    from grants.db import get_engine
+    from grants.migrate import schema_is_current
+
+    engine = get_engine()
+    if not schema_is_current(engine):
+        raise DomainError(
+            en="the database is not set up or is out of date; run `grants init` first",
+            fr="la base de données n'est pas créée ou n'est pas à jour; lancez d'abord `grants init`",
+        )
+    return engine
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database schema."""
+    from sqlalchemy.engine import make_url
+
+    from grants.db import get_engine
+    from grants.migrate import upgrade
+
+    engine = get_engine()
+    before, head = upgrade(engine)
+    url = make_url(get_settings().resolved_database_url).render_as_string(hide_password=True)
+    key = "init.created" if before is None else ("init.current" if before == head else "init.upgraded")
+    _say(key, before=before, head=head, url=url)
+
+
+@call_app.command("create")
+def call_create(
+    file: Annotated[Path, typer.Argument(help=h("The call file (TOML).", "Le fichier de l'appel (TOML)."))],
+) -> None:
+    """Create a call from its file, or update it before it opens."""
+    from grants.calls import save_call
+    from grants.callspec import load_call_spec
+    from grants.db import unit_of_work
+
+    spec = load_call_spec(file)
+    with unit_of_work(_ready_engine()) as session:
+        call, change = save_call(session, spec=spec, actor=_actor())
+    _say(f"call.{change}", code=call.code)
+
+
+@app.command()
+def intake(
+    call: Annotated[str, typer.Argument(help=h("Call code, e.g. csf-2026.", "Code de l'appel, p. ex. csf-2026."))],
+    file: Annotated[Path, typer.Argument(help=h("Applications (CSV or XLSX).", "Demandes (CSV ou XLSX)."))],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help=h("Folder for the error report and tokens.", "Dossier du rapport et des jetons.")),
+    ] = None,
+) -> None:
+    """Take in a file of applications; rejected rows go to an error report."""
+    report = _run_intake(call, file, out_dir)
+    if report.problem_en:
+        raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _run_intake(call: str, file: Path, out_dir: Path | None) -> Any:
+    _ready_engine()
+    from workflows.intake import intake_flow
+    from workflows.runtime import run_flow
+
+    with err.status(msg("intake.running", state.lang, file=file.name)):
+        report = run_flow(
+            intake_flow,
+            call_code=call,
+            path=str(file.resolve()),
+            out_dir=str(out_dir.resolve()) if out_dir else None,
+            actor=_actor(),
+        )
+    if not report.problem_en:
+        _say(
+            "intake.summary",
+            source=report.source,
+            total=report.total_rows,
+            accepted=report.accepted,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
+        if report.error_report:
+            _say("intake.errors", path=report.error_report)
+        if report.token_file:
+            _say("intake.tokens", path=report.token_file)
+    return report
+
+
+@screen_app.command("run")
+def screen_run(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+) -> None:
+    """Screen every submitted application of a call."""
+    _run_screening(call)
+
+
+def _run_screening(call: str) -> Any:
+    from grants.calls import get_call
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        get_call(session, call)
+    from workflows.runtime import run_flow
+    from workflows.screening import screening_flow
+
+    with err.status(msg("screen.running", state.lang, code=call)):
+        summary = run_flow(screening_flow, call_code=call, actor=_actor())
+    _say(
+        "screen.summary",
+        screened=summary.screened,
+        eligible=summary.eligible,
+        ineligible=summary.ineligible,
+        review=summary.needs_review,
+    )
+    return summary
+
+
+@screen_app.command("override")
+def screen_override(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    result: Annotated[
+        Literal["eligible", "ineligible"],
+        typer.Option("--result", help=h("The decision.", "La décision.")),
+    ],
+    reason: Annotated[str, typer.Option("--reason", help=h("Why (kept in the audit log).", "Motif (consigné)."))],
+) -> None:
+    """Decide an application's eligibility as a manager, with a reason."""
+    from grants.db import unit_of_work
+    from grants.lifecycle import STATUS_NAMES
+    from grants.models import ApplicationStatus
+    from grants.screening import override_screening
+
+    with unit_of_work(_ready_engine()) as session:
+        app_ = override_screening(session, reference=reference, result=result, reason=reason, actor=_actor())
+    stage = STATUS_NAMES[ApplicationStatus(app_.status)][0 if state.lang == "fr" else 1]
+    _say("screen.override", reference=app_.reference, stage=stage)
+
+
+@app.command()
+def status(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    lang: LangOption = None,
+) -> None:
+    """Where an application stands and why, in the applicant's language."""
+    from grants.db import unit_of_work
+    from grants.status import application_status
+
+    with unit_of_work(_ready_engine()) as session:
+        view = application_status(session, reference=reference, lang=lang)
+    _print_status(view)
+
+
+def _print_status(view: Any) -> None:
+    lang = view.language
+    sep = " : " if lang == "fr" else ": "
+    for key, value in (
+        ("status.reference", view.reference),
+        ("status.call", view.call_title),
+        ("status.organization", view.organization),
+        ("status.project", view.project_title),
+        ("status.stream", view.stream),
+        ("status.stage", view.stage),
+    ):
+        out.print(f"{msg(key, lang)}{sep}{value}", markup=False)
+    out.print(f"  {view.explanation}", markup=False)
+    if view.reasons:
+        out.print(f"{msg('status.why', lang)}{sep}", markup=False)
+        for rule, reason in view.reasons:
+            out.print(f"  - {rule}{sep}{reason}", markup=False)
+    out.print(f"{msg('status.history', lang)}{sep}", markup=False)
+    for entry in view.history:
+        out.print(f"  {entry.at} — {entry.stage} ({entry.note})", markup=False)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain and report the first tampered event."""
+    from grants import audit
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        report = audit.verify(session)
+    if report.ok:
+        _say("audit.ok", count=report.checked)
+        return
+    problem = msg(f"audit.problem.{report.problem}", state.lang)
+    err.print(msg("audit.bad", state.lang, event=report.first_bad_id, problem=problem, count=report.checked))
+    raise typer.Exit(1)
+
+
+@app.command()
+def synth(
+    applications: Annotated[int, typer.Option(min=1, help=h("Applications.", "Demandes."))] = 400,
+    reviewers: Annotated[int, typer.Option(min=1, help=h("Reviewers.", "Évaluateurs."))] = 60,
+    seed: Annotated[int, typer.Option(help=h("Random seed.", "Graine aléatoire."))] = 2026,
+    out_dir: Annotated[Path, typer.Option("--out", help=h("Output folder.", "Dossier de sortie."))] = Path("synth"),
+) -> None:
+    """Write a realistic synthetic call: call.toml, applications.csv, reviewers.csv, conflicts.csv."""
+    from grants.synth import generate
+
+    summary = generate(out_dir, applications=applications, reviewers=reviewers, seed=seed)
+    _say(
+        "synth.done",
+        out=out_dir,
+        applications=summary.applications,
+        reviewers=summary.reviewers,
+        conflicts=summary.conflicts,
+    )
+
+
+@app.command()
+def demo(
+    applications: Annotated[int, typer.Option(min=1, help=h("Applications.", "Demandes."))] = 400,
+    reviewers: Annotated[int, typer.Option(min=1, help=h("Reviewers.", "Évaluateurs."))] = 60,
+    seed: Annotated[int, typer.Option(help=h("Random seed.", "Graine aléatoire."))] = 2026,
+) -> None:
+    """Run a whole synthetic call on the embedded default and print a summary."""
+    from api.demo import run_demo
+
+    run_demo(applications=applications, reviewers=reviewers, seed=seed, lang=state.lang, out=out, actor=_actor())
+
+
+# --- entry point -------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; user errors end in one line on stderr, never a traceback."""
+    try:
+        app(args=argv, prog_name="grants")
+    except DomainError as exc:
+        err.print(msg("error", state.lang, message=exc.message(state.lang)), markup=False)
+        return 1
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""``grants demo``: a whole synthetic call on the embedded default, with a summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rich.console import Console
+from rich.table import Table
+
+from api.messages import msg
+from grants.errors import Lang
+from grants.lifecycle import STATUS_NAMES
+from grants.models import ApplicationStatus as S
+
+
+def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: Console, actor: str) -> None:
+    """Synthesize a call, set it up, take in its applications and screen them."""
+    from grants.calls import call_spec, get_call, save_call
+    from grants.callspec import load_call_spec
+    from grants.db import get_engine, unit_of_work
+    from grants.eligibility import RULE_NAMES
+    from grants.migrate import upgrade
+    from grants.settings import get_settings
+    from grants.status import call_overview, failures_by_rule, pending_review_count
+    from grants.synth import generate
+    from workflows.intake import intake_flow
+    from workflows.runtime import run_flow
+    from workflows.screening import screening_flow
+
+    pick = 0 if lang == "fr" else 1
+    settings = get_settings()
+    folder = (settings.home / "demo").resolve()
+    files = generate(folder, applications=applications, reviewers=reviewers, seed=seed)
+    engine = get_engine()
+    upgrade(engine)
+    spec = load_call_spec(files.call_file)
+    with unit_of_work(engine) as session:
+        save_call(session, spec=spec, actor=actor)
+    out.print(msg("demo.title", lang, title=spec.title_fr if pick == 0 else spec.title_en), markup=False)
+
+    report = run_flow(
+        intake_flow, call_code=spec.code, path=str(files.applications_file), out_dir=str(folder / "out"), actor=actor
+    )
+    out.print(
+        msg(
+            "intake.summary",
+            lang,
+            source=report.source,
+            total=report.total_rows,
+            accepted=report.accepted,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        ),
+        markup=False,
+    )
+    screening = run_flow(screening_flow, call_code=spec.code, actor=actor)
+    out.print(
+        msg(
+            "screen.summary",
+            lang,
+            screened=screening.screened,
+            eligible=screening.eligible,
+            ineligible=screening.ineligible,
+            review=screening.needs_review,
+        ),
+        markup=False,
+    )
+
+    with unit_of_work(engine) as session:
+        counts = call_overview(session, call_code=spec.code)
+        pending = pending_review_count(session, call_code=spec.code)
+        stream_names = {s.code: (s.name_fr, s.name_en)[pick] for s in call_spec(get_call(session, spec.code)).streams}
+        failures = failures_by_rule(session, call_code=spec.code)
+    table = Table(title=msg("demo.table", lang))
+    table.add_column(msg("demo.stream", lang))
+    stages = sorted({c.status for c in counts}, key=list(S).index)
+    for stage in stages:
+        table.add_column(STATUS_NAMES[stage][pick], justify="right")
+    table.add_column(msg("demo.total", lang), justify="right")
+    grid: dict[str, dict[S, int]] = defaultdict(dict)
+    for c in counts:
+        grid[c.stream][c.status] = c.count
+    for code, name in stream_names.items():
+        row = grid.get(code, {})
+        table.add_row(name, *(str(row.get(s, 0)) for s in stages), str(sum(row.values())))
+    out.print(table)
+    rules = Table(title=msg("demo.rules", lang))
+    rules.add_column(msg("demo.rule", lang))
+    rules.add_column(msg("demo.count", lang), justify="right")
+    for rule, count in failures:
+        rules.add_row(RULE_NAMES[rule][pick], str(count))
+    rules.add_row(msg("demo.review", lang), str(pending))
+    out.print(rules)
+    if report.error_report:
+        out.print(msg("intake.errors", lang, path=report.error_report), markup=False)
+    out.print(msg("demo.files", lang, path=folder), markup=False)

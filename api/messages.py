@@ -1,0 +1,86 @@
+"""Every message the command line prints, in French and in English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grants.errors import Lang
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "error": ("erreur : {message}", "error: {message}"),
+    "init.created": ("Schéma créé (révision {head}) : {url}", "Schema created (revision {head}): {url}"),
+    "init.upgraded": (
+        "Schéma mis à jour de la révision {before} à {head} : {url}",
+        "Schema upgraded from revision {before} to {head}: {url}",
+    ),
+    "init.current": (
+        "Schéma déjà à jour (révision {head}) : {url}",
+        "Schema already up to date (revision {head}): {url}",
+    ),
+    "call.created": ("Appel {code} créé.", "Call {code} created."),
+    "call.updated": ("Appel {code} mis à jour.", "Call {code} updated."),
+    "call.unchanged": ("Appel {code} inchangé.", "Call {code} unchanged."),
+    "intake.running": ("Réception des demandes de {file}…", "Taking in applications from {file}…"),
+    "intake.summary": (
+        "{source} : {total} ligne(s); {accepted} demande(s) reçue(s), {unchanged} déjà reçue(s), "
+        "{rejected} rejetée(s).",
+        "{source}: {total} row(s); {accepted} application(s) received, {unchanged} already received, "
+        "{rejected} rejected.",
+    ),
+    "intake.errors": ("Rapport des lignes rejetées : {path}", "Report of rejected rows: {path}"),
+    "intake.tokens": (
+        "Jetons d'accès des demandeurs (à transmettre, puis à détruire) : {path}",
+        "Applicants' access tokens (to send, then destroy): {path}",
+    ),
+    "screen.running": ("Vérification de l'admissibilité pour {code}…", "Screening {code} for eligibility…"),
+    "screen.summary": (
+        "{screened} demande(s) vérifiée(s) : {eligible} admissible(s), {ineligible} non admissible(s), "
+        "{review} à examiner par le bureau du fonds.",
+        "{screened} application(s) screened: {eligible} eligible, {ineligible} ineligible, "
+        "{review} for the fund office to review.",
+    ),
+    "screen.override": ("{reference} : {stage}.", "{reference}: {stage}."),
+    "audit.ok": (
+        "Journal d'audit intact : {count} événement(s) vérifié(s).",
+        "Audit log intact: {count} event(s) checked.",
+    ),
+    "audit.bad": (
+        "Journal d'audit altéré : l'événement {event} ne correspond pas ({problem}); "
+        "{count} événement(s) intact(s) avant lui.",
+        "Audit log tampered: event {event} does not match ({problem}); {count} intact event(s) before it.",
+    ),
+    "audit.problem.content": ("contenu modifié", "content changed"),
+    "audit.problem.previous_hash": ("chaînage rompu", "chain broken"),
+    "synth.done": (
+        "Appel synthétique écrit dans {out} : {applications} demande(s), {reviewers} évaluateur(s), "
+        "{conflicts} conflit(s) déclaré(s).",
+        "Synthetic call written to {out}: {applications} application(s), {reviewers} reviewer(s), "
+        "{conflicts} declared conflict(s).",
+    ),
+    "status.reference": ("Référence", "Reference"),
+    "status.call": ("Appel", "Call"),
+    "status.organization": ("Organisme", "Organization"),
+    "status.project": ("Projet", "Project"),
+    "status.stream": ("Volet", "Stream"),
+    "status.stage": ("Étape", "Stage"),
+    "status.why": ("Motifs", "Reasons"),
+    "status.history": ("Historique", "History"),
+    "demo.title": ("Démonstration : {title}", "Demo: {title}"),
+    "demo.table": ("Demandes par volet et par étape", "Applications by stream and stage"),
+    "demo.stream": ("Volet", "Stream"),
+    "demo.total": ("Total", "Total"),
+    "demo.rules": ("Critères non satisfaits", "Requirements not met"),
+    "demo.rule": ("Critère", "Requirement"),
+    "demo.count": ("Demandes", "Applications"),
+    "demo.files": ("Fichiers de la démonstration : {path}", "Demo files: {path}"),
+    "demo.example": (
+        "Exemple d'état d'une demande (grants status {reference}) :",
+        "Example status (grants status {reference}):",
+    ),
+    "demo.review": ("À examiner par le bureau du fonds", "For the fund office to review"),
+}
+
+
+def msg(key: str, lang: Lang, **values: Any) -> str:
+    fr, en = MESSAGES[key]
+    return (fr if lang == "fr" else en).format(**values)

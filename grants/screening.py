@@ -1,0 +1,205 @@
+"""Eligibility screening of a call's submitted applications, and manager overrides."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, col, select
+
+from grants import audit
+from grants.applications import get_application
+from grants.calls import call_spec, get_call
+from grants.eligibility import RuleResult, ScreeningInput, screen, verdict
+from grants.errors import InvalidInput
+from grants.lifecycle import check_transition
+from grants.models import (
+    Application,
+    ApplicationStatus,
+    EligibilityResult,
+    Milestone,
+    Organization,
+    RuleOutcome,
+    Stream,
+    utcnow,
+)
+
+_CHUNK = 900
+OVERRIDE_RULE = "override"
+
+
+@dataclass
+class ScreeningSummary:
+    screened: int = 0
+    eligible: int = 0
+    ineligible: int = 0
+    needs_review: int = 0
+    failures_by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def organizations_not_in_good_standing(session: Session, organization_ids: set[int]) -> set[int]:
+    """Organizations with an overdue milestone report on any award."""
+    stmt = (
+        select(Application.organization_id)
+        .join(Milestone, col(Milestone.application_id) == col(Application.id))
+        .where(Milestone.status == "overdue")
+        .distinct()
+    )
+    return {org_id for org_id in session.exec(stmt) if org_id in organization_ids}
+
+
+def screen_call(session: Session, *, call_code: str, actor: str = "system") -> ScreeningSummary:
+    """Apply every rule to each submitted application of the call and record the verdicts.
+
+    All rules pass: eligible. Any rule fails: ineligible. Otherwise the application stays
+    submitted until a manager decides (``override``). Re-screening replaces earlier verdicts.
+    """
+    call = get_call(session, call_code)
+    spec = call_spec(call)
+    rows = session.exec(
+        select(Application, Organization, Stream.code)
+        .join(Organization, col(Organization.id) == col(Application.organization_id))
+        .join(Stream, col(Stream.id) == col(Application.stream_id))
+        .where(Application.call_id == call.id, Application.status == ApplicationStatus.submitted.value)
+        .order_by(col(Application.id))
+    ).all()
+    summary = ScreeningSummary(screened=len(rows))
+    if not rows:
+        return summary
+    blocked = organizations_not_in_good_standing(session, {org.id for _, org, _ in rows if org.id is not None})
+    now = utcnow()
+    results: list[dict[str, Any]] = []
+    moves: dict[ApplicationStatus, list[int]] = {ApplicationStatus.eligible: [], ApplicationStatus.ineligible: []}
+    failures: Counter[str] = Counter()
+    for app, org, stream_code in rows:
+        assert app.id is not None
+        verdicts = screen(_facts(app, org, stream_code, in_good_standing=org.id not in blocked), spec)
+        results.extend(_result_row(app.id, v, now) for v in verdicts)
+        failures.update(v.rule for v in verdicts if v.outcome is RuleOutcome.failed)
+        outcome = verdict(verdicts)
+        if outcome is None:
+            summary.needs_review += 1
+        else:
+            moves[outcome].append(app.id)
+    ids = [app.id for app, _, _ in rows if app.id is not None]
+    for chunk in _chunks(ids):
+        session.execute(
+            delete(EligibilityResult).where(
+                col(EligibilityResult.application_id).in_(chunk), col(EligibilityResult.rule) != OVERRIDE_RULE
+            )
+        )
+    session.execute(insert(EligibilityResult), results)
+    events: list[audit.EventDraft] = []
+    for status, app_ids in moves.items():
+        for chunk in _chunks(app_ids):
+            session.execute(
+                update(Application)
+                .where(col(Application.id).in_(chunk))
+                .values(status=status.value, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        events.extend(
+            audit.EventDraft(
+                actor=actor,
+                action="application.screened",
+                entity="application",
+                entity_id=app_id,
+                call_id=call.id,
+                from_state=ApplicationStatus.submitted.value,
+                to_state=status.value,
+            )
+            for app_id in app_ids
+        )
+    audit.record(session, events, at=now)
+    summary.eligible = len(moves[ApplicationStatus.eligible])
+    summary.ineligible = len(moves[ApplicationStatus.ineligible])
+    summary.failures_by_rule = dict(sorted(failures.items()))
+    return summary
+
+
+def override_screening(
+    session: Session, *, reference: str, result: Literal["eligible", "ineligible"], reason: str, actor: str
+) -> Application:
+    """A manager's eligibility decision, with a reason; recorded as rule ``override`` and audited."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(en="a reason is required", fr="une raison est obligatoire", field="reason")
+    app = get_application(session, reference)
+    target = ApplicationStatus(result)
+    current = ApplicationStatus(app.status)
+    check_transition(current, target, reference=app.reference, override=True)
+    now = utcnow()
+    session.execute(
+        delete(EligibilityResult).where(
+            col(EligibilityResult.application_id) == app.id, col(EligibilityResult.rule) == OVERRIDE_RULE
+        )
+    )
+    outcome = RuleOutcome.passed if target is ApplicationStatus.eligible else RuleOutcome.failed
+    session.add(
+        EligibilityResult(
+            application_id=app.id or 0,
+            rule=OVERRIDE_RULE,
+            outcome=outcome,
+            reason_fr=reason,
+            reason_en=reason,
+            decided_by=actor,
+            decided_at=now,
+        )
+    )
+    app.status = target
+    app.updated_at = now
+    session.add(app)
+    audit.record(
+        session,
+        [
+            audit.EventDraft(
+                actor=actor,
+                action="application.screening_override",
+                entity="application",
+                entity_id=app.id,
+                call_id=app.call_id,
+                from_state=current.value,
+                to_state=target.value,
+                reason=reason,
+            )
+        ],
+        at=now,
+    )
+    session.flush()
+    return app
+
+
+def _facts(app: Application, org: Organization, stream_code: str, *, in_good_standing: bool) -> ScreeningInput:
+    return ScreeningInput(
+        application_id=app.id or 0,
+        stream=stream_code,
+        organization_type=org.org_type,
+        province=org.province,
+        indigenous_led=org.indigenous_led,
+        requested_cents=app.requested_cents,
+        submitted_at=app.submitted_at,
+        summary=app.summary,
+        board_members=app.board_members,
+        key_staff=app.key_staff,
+        partner_organizations=app.partner_organizations,
+        populations_served=app.populations_served,
+        in_good_standing=in_good_standing,
+    )
+
+
+def _result_row(application_id: int, result: RuleResult, now: Any) -> dict[str, Any]:
+    return {
+        "application_id": application_id,
+        "rule": result.rule,
+        "outcome": result.outcome.value,
+        "reason_fr": result.reason_fr,
+        "reason_en": result.reason_en,
+        "decided_by": "system",
+        "decided_at": now,
+    }
+
+
+def _chunks(items: list[int]) -> list[list[int]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]

@@ -1,0 +1,226 @@
+"""Where an application stands and why, told to the applicant in their language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from grants.applications import get_application
+from grants.calls import get_call
+from grants.eligibility import RULE_NAMES
+from grants.errors import Lang
+from grants.i18n import format_datetime
+from grants.lifecycle import STATUS_NAMES
+from grants.models import (
+    Application,
+    AuditEvent,
+    Call,
+    EligibilityResult,
+    Organization,
+    RuleOutcome,
+    Stream,
+)
+from grants.models import ApplicationStatus as S
+
+# What each stage means for the applicant, and what happens next: (French, English).
+EXPLANATIONS: dict[S, tuple[str, str]] = {
+    S.draft: (
+        "La demande n'a pas encore été soumise.",
+        "The application has not been submitted yet.",
+    ),
+    S.submitted: (
+        "Nous avons reçu votre demande. Le bureau du fonds vérifie son admissibilité.",
+        "We have received your application. The fund office is checking its eligibility.",
+    ),
+    S.eligible: (
+        "Votre demande satisfait aux critères d'admissibilité. Elle sera confiée à des évaluatrices "
+        "et évaluateurs indépendants.",
+        "Your application meets the eligibility requirements. It will be assigned to independent reviewers.",
+    ),
+    S.ineligible: (
+        "Votre demande ne satisfait pas aux critères d'admissibilité pour la raison suivante.",
+        "Your application does not meet the eligibility requirements, for the reason below.",
+    ),
+    S.in_review: (
+        "Votre demande est en cours d'évaluation par des évaluatrices et évaluateurs indépendants.",
+        "Your application is being reviewed by independent reviewers.",
+    ),
+    S.reviewed: (
+        "L'évaluation de votre demande est terminée. Les décisions de financement seront communiquées "
+        "après la ronde d'attribution.",
+        "The review of your application is complete. Funding decisions will be announced after the award round.",
+    ),
+    S.funded: (
+        "Votre projet a été retenu pour un financement. Une entente de financement vous sera proposée.",
+        "Your project has been selected for funding. A funding agreement will be offered to you.",
+    ),
+    S.waitlisted: (
+        "Votre projet est sur la liste d'attente. Il pourra être financé si des fonds se libèrent.",
+        "Your project is on the waiting list. It may be funded if money becomes available.",
+    ),
+    S.declined: (
+        "Votre projet n'a pas été retenu pour un financement dans le cadre de cet appel.",
+        "Your project was not selected for funding in this call.",
+    ),
+    S.active: (
+        "L'entente de financement est signée et le projet est en cours.",
+        "The funding agreement is signed and the project is under way.",
+    ),
+    S.completed: (
+        "Le projet est terminé et son rapport final a été accepté.",
+        "The project is complete and its final report has been accepted.",
+    ),
+    S.terminated: (
+        "L'entente de financement a pris fin avant la fin du projet.",
+        "The funding agreement ended before the project was completed.",
+    ),
+}
+_NEEDS_REVIEW = (
+    "Le bureau du fonds doit examiner un point avant de se prononcer sur l'admissibilité.",
+    "The fund office needs to look at one point before deciding on eligibility.",
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str
+    stage: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StatusView:
+    reference: str
+    language: Lang
+    call_title: str
+    organization: str
+    project_title: str
+    stream: str
+    stage: str
+    explanation: str
+    reasons: list[tuple[str, str]]  # (rule name, reason) that decide or hold up the stage
+    history: list[HistoryEntry]
+
+
+def application_status(session: Session, *, reference: str, lang: Lang | None = None) -> StatusView:
+    """The applicant's view of one application (in ``lang``, else the applicant's language)."""
+    app = get_application(session, reference)
+    language: Lang = lang or ("fr" if app.language == "fr" else "en")
+    pick = 0 if language == "fr" else 1
+    call = session.get(Call, app.call_id)
+    org = session.get(Organization, app.organization_id)
+    stream = session.get(Stream, app.stream_id)
+    assert call is not None and org is not None and stream is not None
+    status = S(app.status)
+    results = session.exec(
+        select(EligibilityResult).where(EligibilityResult.application_id == app.id).order_by(col(EligibilityResult.id))
+    ).all()
+    override = next((r for r in results if r.rule == "override"), None)
+    reasons: list[tuple[str, str]] = []
+    explanation = EXPLANATIONS[status][pick]
+    if override is not None and status in (S.eligible, S.ineligible):
+        reasons.append((RULE_NAMES["override"][pick], override.reason_fr if pick == 0 else override.reason_en))
+    elif status is S.ineligible:
+        reasons = _reasons(results, RuleOutcome.failed, pick)
+    elif status is S.submitted:
+        reasons = _reasons(results, RuleOutcome.needs_review, pick)
+        if reasons:
+            explanation = _NEEDS_REVIEW[pick]
+    events = session.exec(
+        select(AuditEvent)
+        .where(AuditEvent.entity == "application", AuditEvent.entity_id == app.id)
+        .order_by(col(AuditEvent.id))
+    ).all()
+    zone = ZoneInfo(call.timezone)
+    history = [
+        HistoryEntry(
+            at=format_datetime(app.submitted_at if e.action == "application.submitted" else e.at, language, zone),
+            stage=STATUS_NAMES[S(e.to_state)][pick] if e.to_state else "",
+            note=_history_note(e.action, pick),
+        )
+        for e in events
+        if e.to_state
+    ]
+    return StatusView(
+        reference=app.reference,
+        language=language,
+        call_title=call.title_fr if pick == 0 else call.title_en,
+        organization=org.legal_name,
+        project_title=app.title,
+        stream=stream.name_fr if pick == 0 else stream.name_en,
+        stage=STATUS_NAMES[status][pick],
+        explanation=explanation,
+        reasons=reasons,
+        history=history,
+    )
+
+
+def _reasons(results: Sequence[EligibilityResult], outcome: RuleOutcome, pick: int) -> list[tuple[str, str]]:
+    return [
+        (RULE_NAMES[r.rule][pick], r.reason_fr if pick == 0 else r.reason_en)
+        for r in results
+        if RuleOutcome(r.outcome) is outcome
+    ]
+
+
+_NOTES: dict[str, tuple[str, str]] = {
+    "application.submitted": ("Demande reçue", "Application received"),
+    "application.screened": ("Admissibilité vérifiée", "Eligibility checked"),
+    "application.screening_override": ("Décision du bureau du fonds", "Fund office decision"),
+}
+
+
+def _history_note(action: str, pick: int) -> str:
+    note = _NOTES.get(action)
+    return note[pick] if note else ""
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stream: str
+    status: S
+    count: int
+
+
+def call_overview(session: Session, *, call_code: str) -> list[StageCount]:
+    """How many applications of the call sit at each stage, per stream."""
+    call = get_call(session, call_code)
+    rows = session.exec(
+        select(Stream.code, Application.status, func.count())
+        .join(Stream, col(Stream.id) == col(Application.stream_id))
+        .where(Application.call_id == call.id)
+        .group_by(Stream.code, Application.status)
+    ).all()
+    return [StageCount(stream, S(status), count) for stream, status, count in rows]
+
+
+def pending_review_count(session: Session, *, call_code: str) -> int:
+    """Submitted applications held for a manager's eligibility decision."""
+    call = get_call(session, call_code)
+    stmt = (
+        select(func.count(func.distinct(EligibilityResult.application_id)))
+        .join(Application, col(Application.id) == col(EligibilityResult.application_id))
+        .where(
+            Application.call_id == call.id,
+            Application.status == S.submitted.value,
+            EligibilityResult.outcome == RuleOutcome.needs_review.value,
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def failures_by_rule(session: Session, *, call_code: str) -> list[tuple[str, int]]:
+    """How many of the call's applications fail each eligibility rule, most frequent first."""
+    call = get_call(session, call_code)
+    rows = session.exec(
+        select(EligibilityResult.rule, func.count())
+        .join(Application, col(Application.id) == col(EligibilityResult.application_id))
+        .where(Application.call_id == call.id, EligibilityResult.outcome == RuleOutcome.failed.value)
+        .group_by(EligibilityResult.rule)
+        .order_by(func.count().desc(), EligibilityResult.rule)
+    ).all()
+    return [(rule, int(count)) for rule, count in rows]
