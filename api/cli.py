@@ -255,10 +255,10 @@ def _print_status(view: Any) -> None:
         out.print(f"{msg(key, lang)}{sep}{value}", markup=False)
     out.print(f"  {view.explanation}", markup=False)
     if view.reasons:
-        out.print(f"{msg('status.why', lang)}{sep}", markup=False)
+        out.print(f"{msg('status.why', lang)}{sep.rstrip()}", markup=False)
         for rule, reason in view.reasons:
             out.print(f"  - {rule}{sep}{reason}", markup=False)
-    out.print(f"{msg('status.history', lang)}{sep}", markup=False)
+    out.print(f"{msg('status.history', lang)}{sep.rstrip()}", markup=False)
     for entry in view.history:
         out.print(f"  {entry.at} — {entry.stage} ({entry.note})", markup=False)
 
@@ -316,6 +316,7 @@ def demo(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; user errors end in one line on stderr, never a traceback."""
+    state.lang = get_settings().lang
     try:
         app(args=argv, prog_name="grants")
     except DomainError as exc:

@@ -19,6 +19,7 @@ import pandas as pd
 from email_validator import EmailNotValidError, validate_email
 
 from grants.callspec import ORGANIZATION_TYPES, CallSpec, to_cents
+from grants.eligibility import PROVINCE_NAMES
 from grants.errors import InvalidInput, UnreadableFile
 
 LIST_SEPARATOR = ";"
@@ -53,7 +54,7 @@ REQUIRED_COLUMNS = tuple(name for name, required in COLUMNS if required)
 # Columns that must be present in the file even when a row may leave them empty.
 EXPECTED_COLUMNS = tuple(name for name, _ in COLUMNS)
 
-PROVINCES = frozenset({"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"})
+PROVINCES = frozenset(PROVINCE_NAMES)
 _YES = frozenset({"yes", "y", "oui", "o", "true", "vrai", "1"})
 _NO = frozenset({"no", "n", "non", "false", "faux", "0"})
 _EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")

@@ -1,0 +1,132 @@
+"""The grants command line: messages, exit codes, one-line errors, and a quiet demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from api.cli import main
+from tests.factories import EXAMPLE_CALL, application_row, write_applications
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def fresh_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty database file that `grants init` has not created yet."""
+    from grants import db
+    from grants.settings import get_settings
+
+    path = tmp_path / "fresh.db"
+    monkeypatch.setenv("GRANTS_DATABASE_URL", f"sqlite:///{path}")
+    get_settings.cache_clear()
+    yield path
+    db._engine_for.cache_clear()
+    get_settings.cache_clear()
+
+
+def test_cli_init_then_call_create_reports_each_step(fresh_sqlite: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "init") == (0, f"Schema created (revision 0001): sqlite:///{fresh_sqlite}\n", "")
+    assert _run(capsys, "init") == (0, f"Schema already up to date (revision 0001): sqlite:///{fresh_sqlite}\n", "")
+    assert _run(capsys, "call", "create", str(EXAMPLE_CALL)) == (0, "Call csf-2026 created.\n", "")
+    assert _run(capsys, "--lang", "fr", "call", "create", str(EXAMPLE_CALL)) == (0, "Appel csf-2026 inchangé.\n", "")
+
+
+def test_cli_command_before_init_says_what_to_do(fresh_sqlite: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(capsys, "status", "CSF-2026-00001") == (
+        1,
+        "",
+        "error: the database is not set up or is out of date; run `grants init` first\n",
+    )
+
+
+def test_cli_call_file_missing_field_is_one_line_naming_it(
+    sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = EXAMPLE_CALL.read_text(encoding="utf-8").replace("envelope = 3_300_000\n", "")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+
+    assert _run(capsys, "call", "create", str(bad)) == (1, "", "error: bad.toml: streams[2].envelope: Field required\n")
+    assert _run(capsys, "--lang", "fr", "call", "create", str(bad)) == (
+        1,
+        "",
+        "erreur : bad.toml : streams[2].envelope : champ obligatoire manquant\n",
+    )
+
+
+def test_cli_intake_with_rejected_rows_exits_1_and_names_the_report(
+    sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "call", "create", str(EXAMPLE_CALL))[0] == 0
+    source = write_applications(tmp_path / "apps.csv", [application_row(1), application_row(2, stream="xyz")])
+
+    code, out, err = _run(capsys, "intake", "csf-2026", str(source), "--out", str(tmp_path / "out"))
+
+    lines = out.splitlines()
+    assert (code, err) == (1, "")
+    assert lines[0] == "apps.csv: 2 row(s); 1 application(s) received, 0 already received, 1 rejected."
+    assert lines[1].startswith(f"Report of rejected rows: {tmp_path / 'out'}/apps-") and lines[1].endswith("-errors.csv")
+    assert lines[2].startswith("Applicants' access tokens (to send, then destroy): ")
+
+
+def test_cli_unreadable_intake_file_is_one_line(
+    sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "call", "create", str(EXAMPLE_CALL))[0] == 0
+    source = tmp_path / "apps.csv"
+    source.write_bytes(b"external_id,submitted_at\n\xff\xfe\xfa broken\n")
+
+    assert _run(capsys, "intake", "csf-2026", str(source)) == (
+        1,
+        "",
+        "error: apps.csv: not UTF-8 text; save the file as CSV UTF-8\n",
+    )
+
+
+def test_cli_screen_override_and_status(
+    sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(capsys, "call", "create", str(EXAMPLE_CALL))[0] == 0
+    source = write_applications(tmp_path / "apps.csv", [application_row(1, organization_type="municipality")])
+    assert _run(capsys, "intake", "csf-2026", str(source), "--out", str(tmp_path / "out"))[0] == 0
+
+    assert _run(capsys, "screen", "csf-2026") == (
+        0,
+        "1 application(s) screened: 0 eligible, 0 ineligible, 1 for the fund office to review.\n",
+        "",
+    )
+    assert _run(
+        capsys, "screen", "override", "CSF-2026-00001", "--result", "eligible", "--reason", "Shelter run by the city"
+    ) == (0, "CSF-2026-00001: eligible.\n", "")
+    code, out, _ = _run(capsys, "status", "CSF-2026-00001", "--lang", "fr")
+    assert code == 0
+    assert out.splitlines()[5:8] == [
+        "Étape : admissible",
+        "  Votre demande satisfait aux critères d'admissibilité. Elle sera confiée à des évaluatrices et "
+        "évaluateurs indépendants.",
+        "Motifs :",
+    ]
+    assert out.splitlines()[8] == "  - Décision du bureau du fonds : Shelter run by the city"
+    assert _run(capsys, "audit", "verify") == (0, "Audit log intact: 3 event(s) checked.\n", "")
+
+
+def test_cli_demo_runs_quietly_in_a_fresh_home(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GRANTS_"))}
+    env["GRANTS_HOME"] = str(tmp_path / "home")
+    command = [sys.executable, "-c", "from api.cli import run; run()", "demo", "--applications", "60"]
+
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "Applications by stream and stage" in done.stdout
+    assert done.stdout.splitlines()[1] == "applications.csv: 60 row(s); 58 application(s) received, 0 already received, 2 rejected."

@@ -1,0 +1,83 @@
+"""Builders for test data: the example call and intake rows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from grants.applications import StoredIntake, store_intake
+from grants.callspec import CallSpec, load_call_spec
+from grants.calls import get_call, save_call
+from grants.db import unit_of_work
+from grants.intake import EXPECTED_COLUMNS, ValidatedFile, read_table, validate_rows
+from grants.models import Call
+
+EXAMPLE_CALL = Path(__file__).resolve().parents[1] / "examples" / "csf-2026.toml"
+
+
+def example_spec() -> CallSpec:
+    return load_call_spec(EXAMPLE_CALL)
+
+
+def create_example_call(engine: Engine) -> Call:
+    with unit_of_work(engine) as session:
+        call, _ = save_call(session, spec=example_spec(), actor="manager.test")
+    return call
+
+
+def application_row(n: int = 1, **overrides: Any) -> dict[str, str]:
+    """One valid, eligible application row (the ``n``-th organization)."""
+    row = {
+        "external_id": f"PORTAL-{n:06d}",
+        "submitted_at": "2026-02-17T14:05:00",
+        "organization_name": f"Safe Harbour Community Services {n}",
+        "organization_type": "nonprofit",
+        "registration_number": f"{100000000 + n}RR0001",
+        "organization_region": "northeast",
+        "province": "ON",
+        "indigenous_led": "no",
+        "contact_name": "Marie Tremblay",
+        "contact_email": f"info{n}@safeharbour.ca",
+        "board_members": "Anne Côté; John Smith",
+        "key_staff": "Lucie Martin",
+        "partner_organizations": "Sudbury Police Service; Health Sciences North",
+        "project_title": "Safe pathways for survivors in the northeast",
+        "project_summary": (
+            "Trauma-informed navigation and transitional support for survivors of human trafficking, "
+            "delivered with local partners across the northeast region."
+        ),
+        "stream": "csf",
+        "regions_served": "northeast; northwest",
+        "populations_served": "youth; women",
+        "requested_amount": "125000",
+        "total_budget": "180000",
+        "start_date": "2026-07-01",
+        "duration_months": "24",
+        "language": "en",
+    }
+    row.update({k: str(v) for k, v in overrides.items()})
+    return row
+
+
+def write_applications(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] = EXPECTED_COLUMNS) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def validated(path: Path, rows: list[dict[str, str]]) -> ValidatedFile:
+    """Write rows to a CSV and validate them against the example call."""
+    return validate_rows(read_table(write_applications(path, rows)), example_spec())
+
+
+def take_in(engine: Engine, path: Path, rows: list[dict[str, str]]) -> StoredIntake:
+    """Validate and store rows for the example call (which must exist)."""
+    checked = validated(path, rows)
+    assert checked.errors == []
+    with unit_of_work(engine) as session:
+        return store_intake(session, call=get_call(session, "csf-2026"), rows=checked.rows, actor="intake.test")
