@@ -12,6 +12,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from api.messages import msg
+from api.views import print_status
 from grants.errors import DomainError, Lang
 from grants.settings import get_settings
 
@@ -238,29 +239,7 @@ def status(
 
     with unit_of_work(_ready_engine()) as session:
         view = application_status(session, reference=reference, lang=lang)
-    _print_status(view)
-
-
-def _print_status(view: Any) -> None:
-    lang = view.language
-    sep = " : " if lang == "fr" else ": "
-    for key, value in (
-        ("status.reference", view.reference),
-        ("status.call", view.call_title),
-        ("status.organization", view.organization),
-        ("status.project", view.project_title),
-        ("status.stream", view.stream),
-        ("status.stage", view.stage),
-    ):
-        out.print(f"{msg(key, lang)}{sep}{value}", markup=False)
-    out.print(f"  {view.explanation}", markup=False)
-    if view.reasons:
-        out.print(f"{msg('status.why', lang)}{sep.rstrip()}", markup=False)
-        for rule, reason in view.reasons:
-            out.print(f"  - {rule}{sep}{reason}", markup=False)
-    out.print(f"{msg('status.history', lang)}{sep.rstrip()}", markup=False)
-    for entry in view.history:
-        out.print(f"  {entry.at} — {entry.stage} ({entry.note})", markup=False)
+    print_status(out, view)
 
 
 @audit_app.command("verify")

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.messages import msg
+from api.views import print_status
 from grants.errors import Lang
 from grants.lifecycle import STATUS_NAMES
 from grants.models import ApplicationStatus as S
@@ -21,7 +22,13 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
     from grants.eligibility import RULE_NAMES
     from grants.migrate import upgrade
     from grants.settings import get_settings
-    from grants.status import call_overview, failures_by_rule, pending_review_count
+    from grants.status import (
+        application_status,
+        call_overview,
+        failures_by_rule,
+        first_ineligible_reference,
+        pending_review_count,
+    )
     from grants.synth import generate
     from workflows.intake import intake_flow
     from workflows.runtime import run_flow
@@ -91,6 +98,16 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
         rules.add_row(RULE_NAMES[rule][pick], str(count))
     rules.add_row(msg("demo.review", lang), str(pending))
     out.print(rules)
+    with unit_of_work(engine) as session:
+        example = first_ineligible_reference(session, call_code=spec.code)
+        view = application_status(session, reference=example) if example else None
+    if view is not None:
+        out.print()
+        out.print(msg("demo.example", lang, reference=view.reference), markup=False)
+        print_status(out, view)
+        out.print()
     if report.error_report:
         out.print(msg("intake.errors", lang, path=report.error_report), markup=False)
+    if report.token_file:
+        out.print(msg("intake.tokens", lang, path=report.token_file), markup=False)
     out.print(msg("demo.files", lang, path=folder), markup=False)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.calls import streams_by_code
+from grants.db import table
 from grants.errors import NotFound
 from grants.intake import IntakeRow, RowError
 from grants.models import Application, ApplicationStatus, Call, Organization, utcnow
@@ -131,9 +132,9 @@ def store_intake(session: Session, *, call: Call, rows: Sequence[IntakeRow], act
                 "updated_at": now,
             }
         )
-    inserted = session.execute(
-        insert(Application).returning(col(Application.id), col(Application.reference)), records
-    ).all()
+    applications = table(Application)
+    stmt = insert(applications).returning(applications.c.id, applications.c.reference)
+    inserted = session.connection().execute(stmt, records).all()
     audit.record(
         session,
         (
@@ -197,9 +198,9 @@ def _upsert_organizations(session: Session, rows: Sequence[IntakeRow], now: dt.d
         session.connection().execute(refresh, updates)
     new = [{"registration_number": n, "created_at": now, **values(latest[n])} for n in numbers if n not in ids]
     if new:
-        inserted = session.execute(
-            insert(Organization).returning(col(Organization.registration_number), col(Organization.id)), new
-        ).all()
+        organizations = table(Organization)
+        add = insert(organizations).returning(organizations.c.registration_number, organizations.c.id)
+        inserted = session.connection().execute(add, new).all()
         ids.update({number: org_id for number, org_id in inserted})
     return ids
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
+from grants.db import table
 from grants.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
@@ -82,7 +83,7 @@ def record(session: Session, events: Iterable[EventDraft], *, at: dt.datetime | 
         row["hash"] = prev = event_hash(prev, row)
         rows.append(row)
     if rows:
-        session.execute(insert(AuditEvent), rows)
+        session.connection().execute(insert(table(AuditEvent)), rows)
     return len(rows)
 
 

@@ -37,6 +37,14 @@ RequiredField = Literal["summary", "board_members", "key_staff", "partner_organi
 Code = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)
 
 
+class SpecProblem(ValueError):
+    """A rule of the call file broken across fields; carries both languages and the field."""
+
+    def __init__(self, *, en: str, fr: str, field: str = "") -> None:
+        super().__init__(en)
+        self.en, self.fr, self.field = en, fr, field
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -59,9 +67,17 @@ class StreamSpec(_Strict):
     @model_validator(mode="after")
     def _range(self) -> StreamSpec:
         if self.min_request > self.max_request:
-            raise ValueError("min_request is greater than max_request")
+            raise SpecProblem(
+                en="min_request is greater than max_request",
+                fr="min_request est supérieur à max_request",
+                field="min_request",
+            )
         if self.max_request > self.envelope:
-            raise ValueError("max_request is greater than the envelope")
+            raise SpecProblem(
+                en="max_request is greater than the envelope",
+                fr="max_request est supérieur à l'enveloppe (envelope)",
+                field="max_request",
+            )
         return self
 
 
@@ -78,7 +94,11 @@ class EligibilitySpec(_Strict):
     def _known_types(cls, value: list[str]) -> list[str]:
         unknown = [t for t in value if t not in ORGANIZATION_TYPES]
         if unknown:
-            raise ValueError(f"unknown organization type {unknown[0]!r}; known: {', '.join(ORGANIZATION_TYPES)}")
+            known = ", ".join(ORGANIZATION_TYPES)
+            raise SpecProblem(
+                en=f"unknown organization type {unknown[0]!r}; known: {known}",
+                fr=f"type d'organisme inconnu {unknown[0]!r}; types connus : {known}",
+            )
         return value
 
 
@@ -143,7 +163,7 @@ class CallSpec(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+            raise SpecProblem(en=f"unknown time zone {value!r}", fr=f"fuseau horaire inconnu {value!r}") from None
         return value
 
     @model_validator(mode="after")
@@ -153,21 +173,37 @@ class CallSpec(_Strict):
             object.__setattr__(self, name, _aware(getattr(self, name), zone))
         object.__setattr__(self.review, "deadline", _aware(self.review.deadline, zone))
         if self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must come after opens_at")
+            raise SpecProblem(
+                en="closes_at must come after opens_at",
+                fr="closes_at doit être postérieur à opens_at",
+                field="closes_at",
+            )
         if self.review.deadline <= self.closes_at:
-            raise ValueError("review.deadline must come after closes_at")
-        for label, codes in (
-            ("region", [r.code for r in self.regions]),
-            ("stream", [s.code for s in self.streams]),
-            ("rubric criterion", [c.code for c in self.rubric]),
+            raise SpecProblem(
+                en="review.deadline must come after closes_at",
+                fr="review.deadline doit être postérieur à closes_at",
+                field="review.deadline",
+            )
+        for field, codes in (
+            ("regions", [r.code for r in self.regions]),
+            ("streams", [s.code for s in self.streams]),
+            ("rubric", [c.code for c in self.rubric]),
         ):
             dupes = sorted({c for c in codes if codes.count(c) > 1})
             if dupes:
-                raise ValueError(f"{label} code {dupes[0]!r} appears twice")
+                raise SpecProblem(
+                    en=f"code {dupes[0]!r} appears twice",
+                    fr=f"le code {dupes[0]!r} figure deux fois",
+                    field=field,
+                )
         regions = {r.code for r in self.regions}
         for region in self.award.region_floors:
             if region not in regions:
-                raise ValueError(f"award.region_floors names unknown region {region!r}")
+                raise SpecProblem(
+                    en=f"unknown region {region!r}",
+                    fr=f"région inconnue {region!r}",
+                    field=f"award.region_floors.{region}",
+                )
         return self
 
     # -- helpers used across the engine ---------------------------------------
@@ -229,9 +265,15 @@ def parse_call_spec(data: dict[str, Any], *, source: str = "call file") -> CallS
         return CallSpec.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = _location(tuple(err["loc"])) or "(file)"
-        msg_en = str(err["msg"]).removeprefix("Value error, ")
-        msg_fr = _FR_MESSAGES.get(err["type"], msg_en)
+        where = _location(tuple(err["loc"]))
+        problem = (err.get("ctx") or {}).get("error")
+        if isinstance(problem, SpecProblem):
+            where = ".".join(p for p in (where, problem.field) if p)
+            msg_en, msg_fr = problem.en, problem.fr
+        else:
+            msg_en = str(err["msg"]).removeprefix("Value error, ")
+            msg_fr = _FR_MESSAGES.get(err["type"], msg_en)
+        where = where or "(file)"
         raise InvalidInput(
             en=f"{source}: {where}: {msg_en}",
             fr=f"{source} : {where} : {msg_fr}",

@@ -8,9 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from grants.settings import Settings, get_settings
 
@@ -56,3 +56,9 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for bulk statements that skip the ORM's per-row work."""
+    found: Table = model.__table__  # type: ignore[attr-defined]
+    return found

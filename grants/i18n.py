@@ -40,8 +40,11 @@ def format_date(day: dt.date, lang: Lang) -> str:
 def format_datetime(moment: dt.datetime, lang: Lang, zone: dt.tzinfo = TORONTO) -> str:
     """A moment in the call's time zone: ``13 mars 2026 à 17 h 00`` / ``March 13, 2026 at 5:00 p.m.``."""
     local = moment.astimezone(zone)
+    # Seconds only when they tell two moments apart (a submission one second late).
     if lang == "fr":
-        return f"{format_date(local.date(), 'fr')} à {local.hour} h {local.minute:02d}"
+        seconds = f" min {local.second:02d} s" if local.second else ""
+        return f"{format_date(local.date(), 'fr')} à {local.hour} h {local.minute:02d}{seconds}"
     hour = local.hour % 12 or 12
     suffix = "a.m." if local.hour < 12 else "p.m."
-    return f"{format_date(local.date(), 'en')} at {hour}:{local.minute:02d} {suffix}"
+    seconds = f":{local.second:02d}" if local.second else ""
+    return f"{format_date(local.date(), 'en')} at {hour}:{local.minute:02d}{seconds} {suffix}"

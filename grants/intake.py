@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,9 @@ _TEXT_LIMITS = {
 }
 _LIST_ITEM_LIMIT = 200
 _LIST_LIMIT = 50
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_EMAIL = re.compile(rf"^(?=.{{3,254}}$){_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -110,9 +113,8 @@ class IntakeRow:
 
     def source_hash(self) -> str:
         """Fingerprint of the submitted content, to tell a re-import from a changed row."""
-        content = asdict(self)
-        content.pop("row")
-        blob = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+        content = [getattr(self, f.name) for f in fields(self) if f.name != "row"]
+        blob = json.dumps(content, default=str, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -135,7 +137,7 @@ def read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
         elif suffix in {".xlsx", ".xlsm"}:
             frame = pd.read_excel(
                 path, dtype=object, engine="openpyxl", engine_kwargs={"data_only": False}, keep_default_na=False
@@ -257,6 +259,8 @@ class _RowCheck:
 def parse_amount(raw: str) -> Decimal | None:
     """Dollars as written in English or French: 12500, 12,500.00, 12 500,00 $, $12500.5."""
     text = _SPACES.sub("", raw.strip()).replace("$", "")
+    negative = text.startswith("-")
+    text = text.removeprefix("-")
     if re.fullmatch(r"\d+(\.\d{1,2})?", text):
         normalized = text
     elif re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d{1,2})?", text):
@@ -266,7 +270,7 @@ def parse_amount(raw: str) -> Decimal | None:
     else:
         return None
     try:
-        return Decimal(normalized)
+        return -Decimal(normalized) if negative else Decimal(normalized)
     except InvalidOperation:
         return None
 
@@ -293,10 +297,16 @@ def validate_rows(frame: pd.DataFrame, spec: CallSpec) -> ValidatedFile:
     seen: dict[str, int] = {}
     rows: list[IntakeRow] = []
     errors: list[RowError] = []
-    records = frame.to_dict(orient="records")
+    names = [str(c) for c in frame.columns]
+    columns = [[str(v) for v in frame[c].tolist()] for c in frame.columns]
+    records = list(zip(*columns, strict=True)) if columns else []
+    total = 0
     for index, record in enumerate(records):
         line = index + 2
-        check = _RowCheck(line, {str(k): str(v) for k, v in record.items()})
+        if not any(cell.strip() for cell in record):
+            continue  # a blank line keeps its number but is no application
+        total += 1
+        check = _RowCheck(line, dict(zip(names, record, strict=True)))
         parsed = _validate_row(check, zone, streams, regions)
         if parsed is not None:
             first = seen.get(parsed.external_id)
@@ -312,7 +322,7 @@ def validate_rows(frame: pd.DataFrame, spec: CallSpec) -> ValidatedFile:
             errors.extend(check.errors)
         elif parsed is not None:
             rows.append(parsed)
-    return ValidatedFile(rows=rows, errors=errors, total_rows=len(records))
+    return ValidatedFile(rows=rows, errors=errors, total_rows=total)
 
 
 def _validate_row(
@@ -354,10 +364,10 @@ def _validate_row(
     title = check.text("project_title", required=True)
     summary = check.text("project_summary", required=False)
     stream = check.choice("stream", streams)
-    served = check.items("regions_served")
+    served = tuple(dict.fromkeys(r.lower() for r in check.items("regions_served")))
     if not served:
         check.fail("regions_served", "name at least one region", "indiquez au moins une région")
-    unknown = [r for r in served if r.lower() not in regions]
+    unknown = [r for r in served if r not in regions]
     if unknown:
         check.fail(
             "regions_served",
@@ -392,7 +402,7 @@ def _validate_row(
         project_title=title,
         project_summary=summary,
         stream=stream,
-        regions_served=tuple(r.lower() for r in served),
+        regions_served=served,
         populations_served=populations,
         requested_cents=requested,
         total_budget_cents=budget,
@@ -404,6 +414,9 @@ def _validate_row(
 
 def _email(check: _RowCheck) -> str:
     raw = check.cells.get("contact_email", "").strip()
+    if _PLAIN_EMAIL.match(raw):  # the common case, checked without the full parser
+        local, _, domain = raw.rpartition("@")
+        return f"{local}@{domain.lower()}"
     try:
         return validate_email(raw, check_deliverability=False).normalized
     except EmailNotValidError:

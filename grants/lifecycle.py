@@ -36,11 +36,11 @@ def check_transition(current: S, target: S, *, reference: str = "", override: bo
     """Raise :class:`IllegalTransition` unless ``current -> target`` is allowed."""
     if can_transition(current, target, override=override):
         return
-    label = f"{reference}: " if reference else ""
     raise IllegalTransition(
-        en=f"{label}an application cannot go from {current.value} to {target.value}",
-        fr=f"{label}une demande ne peut pas passer de l'état {STATUS_NAMES[current][0]} "
-        f"à l'état {STATUS_NAMES[target][0]}",
+        en=f"{reference + ': ' if reference else ''}an application cannot go from "
+        f"“{STATUS_NAMES[current][1]}” to “{STATUS_NAMES[target][1]}”",
+        fr=f"{reference + ' : ' if reference else ''}une demande ne peut pas passer de l'état "
+        f"« {STATUS_NAMES[current][0]} » à l'état « {STATUS_NAMES[target][0]} »",
     )
 
 

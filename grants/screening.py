@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import delete, insert, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.applications import get_application
 from grants.calls import call_spec, get_call
+from grants.db import table
 from grants.eligibility import RuleResult, ScreeningInput, screen, verdict
 from grants.errors import InvalidInput
 from grants.lifecycle import check_transition
@@ -58,41 +60,34 @@ def screen_call(session: Session, *, call_code: str, actor: str = "system") -> S
     """
     call = get_call(session, call_code)
     spec = call_spec(call)
-    rows = session.exec(
-        select(Application, Organization, Stream.code)
-        .join(Organization, col(Organization.id) == col(Application.organization_id))
-        .join(Stream, col(Stream.id) == col(Application.stream_id))
-        .where(Application.call_id == call.id, Application.status == ApplicationStatus.submitted.value)
-        .order_by(col(Application.id))
-    ).all()
-    summary = ScreeningSummary(screened=len(rows))
-    if not rows:
+    facts = _screening_facts(session, call_id=call.id or 0)
+    summary = ScreeningSummary(screened=len(facts))
+    if not facts:
         return summary
-    blocked = organizations_not_in_good_standing(session, {org.id for _, org, _ in rows if org.id is not None})
     now = utcnow()
     results: list[dict[str, Any]] = []
     moves: dict[ApplicationStatus, list[int]] = {ApplicationStatus.eligible: [], ApplicationStatus.ineligible: []}
     failures: Counter[str] = Counter()
-    for app, org, stream_code in rows:
-        assert app.id is not None
-        verdicts = screen(_facts(app, org, stream_code, in_good_standing=org.id not in blocked), spec)
-        results.extend(_result_row(app.id, v, now) for v in verdicts)
+    for app in facts:
+        verdicts = screen(app, spec)
+        results.extend(_result_row(app.application_id, v, now) for v in verdicts)
         failures.update(v.rule for v in verdicts if v.outcome is RuleOutcome.failed)
         outcome = verdict(verdicts)
         if outcome is None:
             summary.needs_review += 1
         else:
-            moves[outcome].append(app.id)
-    ids = [app.id for app, _, _ in rows if app.id is not None]
+            moves[outcome].append(app.application_id)
+    ids = [app.application_id for app in facts]
     for chunk in _chunks(ids):
         session.execute(
             delete(EligibilityResult).where(
                 col(EligibilityResult.application_id).in_(chunk), col(EligibilityResult.rule) != OVERRIDE_RULE
             )
         )
-    session.execute(insert(EligibilityResult), results)
+    session.connection().execute(insert(table(EligibilityResult)), results)
     events: list[audit.EventDraft] = []
     for status, app_ids in moves.items():
+        check_transition(ApplicationStatus.submitted, status)  # the whole batch moves from submitted
         for chunk in _chunks(app_ids):
             session.execute(
                 update(Application)
@@ -171,22 +166,51 @@ def override_screening(
     return app
 
 
-def _facts(app: Application, org: Organization, stream_code: str, *, in_good_standing: bool) -> ScreeningInput:
-    return ScreeningInput(
-        application_id=app.id or 0,
-        stream=stream_code,
-        organization_type=org.org_type,
-        province=org.province,
-        indigenous_led=org.indigenous_led,
-        requested_cents=app.requested_cents,
-        submitted_at=app.submitted_at,
-        summary=app.summary,
-        board_members=app.board_members,
-        key_staff=app.key_staff,
-        partner_organizations=app.partner_organizations,
-        populations_served=app.populations_served,
-        in_good_standing=in_good_standing,
+def _screening_facts(session: Session, *, call_id: int) -> list[ScreeningInput]:
+    """The rules' inputs for every submitted application of the call, in one query."""
+    columns = [
+        col(Application.id),
+        col(Stream.code),
+        col(Organization.id),
+        col(Organization.org_type),
+        col(Organization.province),
+        col(Organization.indigenous_led),
+        col(Application.requested_cents),
+        col(Application.submitted_at),
+        col(Application.summary),
+        col(Application.board_members),
+        col(Application.key_staff),
+        col(Application.partner_organizations),
+        col(Application.populations_served),
+    ]
+    stmt = (
+        sa_select(*columns)
+        .join(Organization, col(Organization.id) == col(Application.organization_id))
+        .join(Stream, col(Stream.id) == col(Application.stream_id))
+        .where(col(Application.call_id) == call_id, col(Application.status) == ApplicationStatus.submitted.value)
+        .order_by(col(Application.id))
     )
+    rows = session.execute(stmt).all()
+    blocked = organizations_not_in_good_standing(session, {row[2] for row in rows if row[2] is not None})
+    return [
+        ScreeningInput(
+            application_id=app_id or 0,
+            stream=stream,
+            organization_type=org_type,
+            province=province,
+            indigenous_led=indigenous,
+            requested_cents=requested,
+            submitted_at=submitted,
+            summary=summary,
+            board_members=board,
+            key_staff=staff,
+            partner_organizations=partners,
+            populations_served=populations,
+            in_good_standing=org_id not in blocked,
+        )
+        for (app_id, stream, org_id, org_type, province, indigenous, requested, submitted, summary, board, staff,
+             partners, populations) in rows
+    ]  # fmt: skip
 
 
 def _result_row(application_id: int, result: RuleResult, now: Any) -> dict[str, Any]:

@@ -138,7 +138,11 @@ def application_status(session: Session, *, reference: str, lang: Lang | None = 
     zone = ZoneInfo(call.timezone)
     history = [
         HistoryEntry(
-            at=format_datetime(app.submitted_at if e.action == "application.submitted" else e.at, language, zone),
+            at=format_datetime(
+                (app.submitted_at if e.action == "application.submitted" else e.at).replace(second=0, microsecond=0),
+                language,
+                zone,
+            ),
             stage=STATUS_NAMES[S(e.to_state)][pick] if e.to_state else "",
             note=_history_note(e.action, pick),
         )
@@ -224,3 +228,14 @@ def failures_by_rule(session: Session, *, call_code: str) -> list[tuple[str, int
         .order_by(func.count().desc(), EligibilityResult.rule)
     ).all()
     return [(rule, int(count)) for rule, count in rows]
+
+
+def first_ineligible_reference(session: Session, *, call_code: str) -> str | None:
+    """The first ineligible application of the call, to show how a refusal is explained."""
+    call = get_call(session, call_code)
+    stmt = (
+        select(Application.reference)
+        .where(Application.call_id == call.id, Application.status == S.ineligible.value)
+        .order_by(col(Application.sequence))
+    )
+    return session.exec(stmt).first()

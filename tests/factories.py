@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from grants.applications import StoredIntake, store_intake
-from grants.callspec import CallSpec, load_call_spec
 from grants.calls import get_call, save_call
+from grants.callspec import CallSpec, load_call_spec
 from grants.db import unit_of_work
 from grants.intake import EXPECTED_COLUMNS, ValidatedFile, read_table, validate_rows
 from grants.models import Call

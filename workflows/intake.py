@@ -8,6 +8,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from grants.applications import StoredIntake, store_intake
 from grants.calls import call_spec, get_call
@@ -115,8 +116,9 @@ def intake_flow(call_code: str, path: str, out_dir: str | None = None, actor: st
     validated = validate_intake_file(call_code, path)
     if isinstance(validated, FileProblem):
         return IntakeReport(call_code, Path(path).name, 0, 0, 0, 0, None, None, validated.en, validated.fr)
-    stored = store_valid_rows(call_code, validated, actor)
-    return write_intake_files(call_code, path, validated, stored, out_dir)
+    # quote(): Prefect would otherwise walk every row looking for upstream futures.
+    stored = store_valid_rows(call_code, quote(validated), actor)  # type: ignore[call-overload]
+    return write_intake_files(call_code, path, quote(validated), quote(stored), out_dir)  # type: ignore[call-overload]
 
 
 def report_dict(report: IntakeReport) -> dict[str, object]:

@@ -75,7 +75,8 @@ def test_cli_intake_with_rejected_rows_exits_1_and_names_the_report(
     lines = out.splitlines()
     assert (code, err) == (1, "")
     assert lines[0] == "apps.csv: 2 row(s); 1 application(s) received, 0 already received, 1 rejected."
-    assert lines[1].startswith(f"Report of rejected rows: {tmp_path / 'out'}/apps-") and lines[1].endswith("-errors.csv")
+    assert lines[1].startswith(f"Report of rejected rows: {tmp_path / 'out'}/apps-")
+    assert lines[1].endswith("-errors.csv")
     assert lines[2].startswith("Applicants' access tokens (to send, then destroy): ")
 
 
@@ -129,4 +130,6 @@ def test_cli_demo_runs_quietly_in_a_fresh_home(tmp_path: Path) -> None:
 
     assert (done.returncode, done.stderr) == (0, "")
     assert "Applications by stream and stage" in done.stdout
-    assert done.stdout.splitlines()[1] == "applications.csv: 60 row(s); 58 application(s) received, 0 already received, 2 rejected."
+    assert done.stdout.splitlines()[1] == (
+        "applications.csv: 60 row(s); 58 application(s) received, 0 already received, 2 rejected."
+    )

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from grants.db import unit_of_work
 from grants.errors import IllegalTransition, InvalidInput
 from grants.models import Application, AuditEvent, EligibilityResult, Milestone
-from grants.screening import screen_call, override_screening
+from grants.screening import override_screening, screen_call
 from tests.factories import application_row, create_example_call, take_in
 
 
@@ -191,5 +191,8 @@ def test_override_screening_after_review_started_is_an_illegal_transition(engine
     with pytest.raises(IllegalTransition) as raised, unit_of_work(engine) as session:
         override_screening(session, reference="CSF-2026-00001", result="ineligible", reason="late", actor="m")
 
-    assert raised.value.en == "CSF-2026-00001: an application cannot go from in_review to ineligible"
+    assert (raised.value.en, raised.value.fr) == (
+        "CSF-2026-00001: an application cannot go from “in review” to “ineligible”",
+        "CSF-2026-00001 : une demande ne peut pas passer de l'état « en évaluation » à l'état « non admissible »",
+    )
     assert _statuses(engine) == {"CSF-2026-00001": "in_review"}

@@ -35,7 +35,8 @@ def test_application_status_late_application_explains_why_in_french(engine: Engi
             "La demande a été reçue le 14 mars 2026 à 9 h 30, après la date limite (13 mars 2026 à 17 h 00).",
         )
     ]
-    assert [(h.at, h.stage, h.note) for h in view.history][0] == (
+    first = view.history[0]
+    assert (first.at, first.stage, first.note) == (
         "14 mars 2026 à 9 h 30",
         "soumise",
         "Demande reçue",

@@ -86,7 +86,8 @@ def test_intake_flow_file_without_required_columns_changes_nothing(sqlite_engine
 
     report = run_flow(intake_flow, call_code="csf-2026", path=str(source), out_dir=str(tmp_path / "out"))
 
-    assert report.problem_en is not None and report.problem_en.startswith("short.csv: missing column(s): submitted_at, ")
+    assert report.problem_en is not None
+    assert report.problem_en.startswith("short.csv: missing column(s): submitted_at, ")
     assert report.accepted == 0
     assert not (tmp_path / "out").exists()
     with unit_of_work(sqlite_engine) as session:
