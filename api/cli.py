@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from typer.core import TyperGroup
 
 from api.messages import msg
@@ -61,6 +62,10 @@ screen_app = typer.Typer(
     ),
 )
 audit_app = typer.Typer(help=h("The audit log.", "Le journal d'audit."))
+reviewers_app = typer.Typer(help=h("The reviewer pool.", "Le bassin d'évaluateurs."))
+conflicts_app = typer.Typer(help=h("Conflicts of interest.", "Les conflits d'intérêts."))
+app.add_typer(reviewers_app, name="reviewers")
+app.add_typer(conflicts_app, name="conflicts")
 app.add_typer(call_app, name="call")
 app.add_typer(screen_app, name="screen")
 app.add_typer(audit_app, name="audit")
@@ -240,6 +245,171 @@ def status(
     with unit_of_work(_ready_engine()) as session:
         view = application_status(session, reference=reference, lang=lang)
     print_status(out, view)
+
+
+@reviewers_app.command("import")
+def reviewers_import(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    file: Annotated[Path, typer.Argument(help=h("Reviewers (CSV or XLSX).", "Évaluateurs (CSV ou XLSX)."))],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help=h("Folder for the error report.", "Dossier du rapport d'erreurs."))
+    ] = None,
+) -> None:
+    """Add or refresh the call's reviewers (keyed on e-mail); rejected rows go to an error report."""
+    _ready_engine()
+    from workflows.assignment import reviewers_import_flow
+    from workflows.runtime import run_flow
+
+    with err.status(msg("reviewers.running", state.lang, file=file.name)):
+        report = run_flow(
+            reviewers_import_flow,
+            call_code=call,
+            path=str(file.resolve()),
+            out_dir=str(out_dir.resolve()) if out_dir else None,
+            actor=_actor(),
+        )
+    _finish_import(report, "reviewers.summary")
+
+
+def _finish_import(report: Any, summary_key: str) -> None:
+    if report.problem_en:
+        raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
+    _say(
+        summary_key,
+        source=report.source,
+        total=report.total_rows,
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=report.rejected,
+    )
+    if report.recused:
+        _say("conflicts.recused", recused=report.recused, replaced=report.replaced)
+    if report.error_report:
+        _say("intake.errors", path=report.error_report)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@conflicts_app.command("import")
+def conflicts_import(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    file: Annotated[
+        Path,
+        typer.Argument(help=h("Declared conflicts (CSV or XLSX).", "Conflits déclarés (CSV ou XLSX).")),
+    ],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help=h("Folder for the error report.", "Dossier du rapport d'erreurs."))
+    ] = None,
+) -> None:
+    """Import declared conflicts; an assigned reviewer who is now conflicted is replaced."""
+    _ready_engine()
+    from workflows.assignment import conflicts_import_flow
+    from workflows.runtime import run_flow
+
+    with err.status(msg("conflicts.running", state.lang, file=file.name)):
+        report = run_flow(
+            conflicts_import_flow,
+            call_code=call,
+            path=str(file.resolve()),
+            out_dir=str(out_dir.resolve()) if out_dir else None,
+            actor=_actor(),
+        )
+    _finish_import(report, "conflicts.summary")
+
+
+@conflicts_app.command("list")
+def conflicts_list(call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))]) -> None:
+    """Every conflict of the call, with its source and reason."""
+    from grants.calls import get_call
+    from grants.conflicts import RULE_NAMES, list_conflicts
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        views = list_conflicts(session, call=get_call(session, call))
+    if not views:
+        _say("conflicts.none", code=call)
+        return
+    pick = 0 if state.lang == "fr" else 1
+    table = Table(title=msg("conflicts.title", state.lang, count=len(views)))
+    for key in ("conflicts.reviewer", "conflicts.application", "conflicts.organization", "conflicts.source"):
+        table.add_column(msg(key, state.lang))
+    table.add_column(msg("conflicts.reason", state.lang), overflow="fold")
+    for v in views:
+        reason = v.reason_fr if pick == 0 else v.reason_en
+        table.add_row(v.reviewer, v.reference, v.organization, RULE_NAMES.get(v.rule, (v.rule, v.rule))[pick], reason)
+    out.print(table)
+
+
+@app.command()
+def assign(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    mode: Annotated[
+        Literal["total", "fairness"],
+        typer.Option(
+            help=h(
+                "total: highest total affinity; fairness: best-served worst application first.",
+                "total : affinité totale maximale; fairness : d'abord la demande la moins bien servie.",
+            )
+        ),
+    ] = "total",
+    show: Annotated[
+        bool, typer.Option("--show", help=h("Only print loads and coverage.", "Afficher charges et couverture."))
+    ] = False,
+    export: Annotated[
+        Path | None, typer.Option("--export", help=h("Only write the assignments as CSV.", "Exporter en CSV."))
+    ] = None,
+) -> None:
+    """Give each eligible application its reviewers (exact optimum); keeps valid existing assignments."""
+    from grants.db import unit_of_work
+
+    engine = _ready_engine()
+    if show or export:
+        from grants.assignment import export_assignments
+
+        with unit_of_work(engine) as session:
+            if export:
+                path = export_assignments(session, call_code=call, path=export.resolve())
+                _say("assign.exported", path=path)
+            if show:
+                _print_assignment_tables(session, call)
+        return
+    from grants.calls import get_call
+    from workflows.assignment import assignment_flow
+    from workflows.runtime import run_flow
+
+    with unit_of_work(engine) as session:
+        get_call(session, call)
+    with err.status(msg("assign.running", state.lang)):
+        report = run_flow(assignment_flow, call_code=call, mode=mode, actor=_actor())
+    if report.problem_en:
+        raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
+    _say(
+        "assign.summary",
+        assigned=report.assigned,
+        applications=report.applications,
+        moved=report.moved_to_review,
+        objective=report.objective,
+        lowest=report.lowest,
+        conflicts=report.detected_conflicts,
+    )
+
+
+def _print_assignment_tables(session: Any, call: str) -> None:
+    from grants.assignment import coverage_table, load_table
+
+    loads = Table(title=msg("assign.loads", state.lang))
+    for key in ("conflicts.reviewer", "assign.max", "assign.assigned", "assign.recused"):
+        loads.add_column(msg(key, state.lang), justify="left" if key == "conflicts.reviewer" else "right")
+    for row in load_table(session, call_code=call):
+        loads.add_row(f"{row.name} <{row.email}>", str(row.max_load), str(row.assigned), str(row.recused))
+    out.print(loads)
+    coverage = Table(title=msg("assign.coverage", state.lang))
+    for key in ("conflicts.application", "assign.language", "assign.stream", "assign.reviewers", "assign.affinity"):
+        coverage.add_column(msg(key, state.lang), justify="right" if key == "assign.affinity" else "left")
+    for c in coverage_table(session, call_code=call):
+        coverage.add_row(c.reference, c.language, c.stream, ", ".join(c.reviewers), f"{c.affinity:.2f}")
+    out.print(coverage)
 
 
 @audit_app.command("verify")

@@ -57,6 +57,47 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Synthetic call written to {out}: {applications} application(s), {reviewers} reviewer(s), "
         "{conflicts} declared conflict(s).",
     ),
+    "reviewers.running": ("Importation des évaluateurs de {file}…", "Importing reviewers from {file}…"),
+    "reviewers.summary": (
+        "{source} : {total} ligne(s); {added} évaluateur(s) ajouté(s), {updated} mis à jour, {unchanged} inchangé(s), "
+        "{rejected} ligne(s) rejetée(s).",
+        "{source}: {total} row(s); {added} reviewer(s) added, {updated} updated, {unchanged} unchanged, "
+        "{rejected} row(s) rejected.",
+    ),
+    "conflicts.running": ("Importation des conflits déclarés de {file}…", "Importing declared conflicts from {file}…"),
+    "conflicts.summary": (
+        "{source} : {total} ligne(s); {added} conflit(s) ajouté(s), {unchanged} déjà connu(s), "
+        "{rejected} ligne(s) rejetée(s).",
+        "{source}: {total} row(s); {added} conflict(s) added, {unchanged} already known, {rejected} row(s) rejected.",
+    ),
+    "conflicts.recused": (
+        "{recused} évaluation(s) retirée(s) pour conflit; {replaced} évaluateur(s) de remplacement affecté(s).",
+        "{recused} assignment(s) ended by a conflict; {replaced} replacement reviewer(s) assigned.",
+    ),
+    "conflicts.none": ("Aucun conflit pour l'appel {code}.", "No conflicts for call {code}."),
+    "conflicts.reviewer": ("Évaluateur", "Reviewer"),
+    "conflicts.application": ("Demande", "Application"),
+    "conflicts.organization": ("Organisme", "Organization"),
+    "conflicts.source": ("Source", "Source"),
+    "conflicts.reason": ("Motif", "Reason"),
+    "conflicts.title": ("Conflits d'intérêts : {count}", "Conflicts of interest: {count}"),
+    "assign.running": ("Répartition des demandes entre les évaluateurs…", "Assigning reviewers…"),
+    "assign.summary": (
+        "{assigned} affectation(s) pour {applications} demande(s); {moved} demande(s) passent en évaluation. "
+        "Affinité totale {objective:.2f}; plus faible par demande {lowest:.2f}. Conflits détectés : {conflicts}.",
+        "{assigned} assignment(s) for {applications} application(s); {moved} application(s) enter review. "
+        "Total affinity {objective:.2f}; lowest per application {lowest:.2f}. Conflicts detected: {conflicts}.",
+    ),
+    "assign.loads": ("Charge des évaluateurs", "Reviewer loads"),
+    "assign.max": ("Maximum", "Maximum"),
+    "assign.assigned": ("Affectées", "Assigned"),
+    "assign.recused": ("Retirées", "Recused"),
+    "assign.coverage": ("Couverture des demandes", "Application coverage"),
+    "assign.language": ("Langue", "Language"),
+    "assign.stream": ("Volet", "Stream"),
+    "assign.reviewers": ("Évaluateurs", "Reviewers"),
+    "assign.affinity": ("Affinité", "Affinity"),
+    "assign.exported": ("Affectations exportées : {path}", "Assignments exported: {path}"),
     "status.reference": ("Référence", "Reference"),
     "status.call": ("Appel", "Call"),
     "status.organization": ("Organisme", "Organization"),

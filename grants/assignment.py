@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
@@ -21,6 +23,7 @@ from grants.db import table
 from grants.errors import DomainError
 from grants.lifecycle import check_transition
 from grants.models import Application, ApplicationStatus, Assignment, Conflict, Reviewer, Stream, utcnow
+from grants.tabular import neutralize_formula, write_csv_atomically
 
 ACTIVE = "active"
 
@@ -309,3 +312,30 @@ def coverage_table(session: Session, *, call_code: str) -> list[CoverageRow]:
         entry["names"].append(name)
         entry["sum"] += affinity
     return [CoverageRow(ref, e["language"], e["stream"], e["names"], round(e["sum"], 6)) for ref, e in grouped.items()]
+
+
+def export_assignments(session: Session, *, call_code: str, path: Path) -> Path:
+    """CSV of every assignment of the call: application, reviewer, affinity, status."""
+    call = get_call(session, call_code)
+    columns = [
+        col(Application.reference),
+        col(Application.language),
+        col(Stream.code),
+        col(Reviewer.name),
+        col(Reviewer.email),
+        col(Assignment.affinity),
+        col(Assignment.status),
+    ]
+    rows = session.execute(
+        sa_select(*columns)
+        .join(Application, col(Application.id) == col(Assignment.application_id))
+        .join(Stream, col(Stream.id) == col(Application.stream_id))
+        .join(Reviewer, col(Reviewer.id) == col(Assignment.reviewer_id))
+        .where(col(Application.call_id) == call.id)
+        .order_by(col(Application.reference), col(Reviewer.email))
+    ).all()
+    frame = pd.DataFrame(
+        [tuple(neutralize_formula(v) if isinstance(v, str) else v for v in row) for row in rows],
+        columns=["reference", "language", "stream", "reviewer", "reviewer_email", "affinity", "status"],
+    )
+    return write_csv_atomically(path, frame)

@@ -256,3 +256,48 @@ def _event(actor: str, action: str, call: Call, row: ConflictRow) -> audit.Event
 def _chunks(items: list[int | None], size: int = 900) -> Iterable[list[int | None]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class ScanReviewer:
+    reviewer_id: int
+    name: str
+    email: str
+    affiliation: str
+
+
+@dataclass(frozen=True)
+class ScanApplication:
+    application_id: int
+    organization_name: str
+    contact_email: str
+    board_members: list[str]
+    key_staff: list[str]
+    partner_organizations: list[str]
+
+
+def scan_inputs(session: Session, *, call: Call) -> tuple[list[ScanReviewer], list[ScanApplication]]:
+    """The people and organizations conflict detection compares, for every application of the call."""
+    reviewers = [
+        ScanReviewer(r.id or 0, r.name, r.email, r.affiliation)
+        for r in session.exec(select(Reviewer).where(Reviewer.call_id == call.id).order_by(col(Reviewer.id)))
+    ]
+    columns = [
+        col(Application.id),
+        col(Organization.legal_name),
+        col(Application.contact_email),
+        col(Application.board_members),
+        col(Application.key_staff),
+        col(Application.partner_organizations),
+    ]
+    rows = session.execute(
+        sa_select(*columns)
+        .join(Organization, col(Organization.id) == col(Application.organization_id))
+        .where(col(Application.call_id) == call.id)
+        .order_by(col(Application.id))
+    ).all()
+    applications = [
+        ScanApplication(app_id, name, email, list(board), list(staff), list(partners))
+        for app_id, name, email, board, staff, partners in rows
+    ]
+    return reviewers, applications

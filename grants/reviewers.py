@@ -155,4 +155,3 @@ def _event(actor: str, action: str, reviewer_id: int | None, call_id: int | None
     return audit.EventDraft(
         actor=actor, action=action, entity="reviewer", entity_id=reviewer_id, call_id=call_id, data={"email": email}
     )
-

@@ -14,6 +14,7 @@ from grants.callspec import CallSpec, load_call_spec
 from grants.db import unit_of_work
 from grants.intake import EXPECTED_COLUMNS, ValidatedFile, read_table, validate_rows
 from grants.models import Call
+from grants.reviewers import StoredReviewers, store_reviewers, validate_reviewers
 
 EXAMPLE_CALL = Path(__file__).resolve().parents[1] / "examples" / "csf-2026.toml"
 
@@ -63,11 +64,7 @@ def application_row(n: int = 1, **overrides: Any) -> dict[str, str]:
 
 
 def write_applications(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...] = EXPECTED_COLUMNS) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_rows(path, rows, columns)
 
 
 def validated(path: Path, rows: list[dict[str, str]]) -> ValidatedFile:
@@ -81,3 +78,47 @@ def take_in(engine: Engine, path: Path, rows: list[dict[str, str]]) -> StoredInt
     assert checked.errors == []
     with unit_of_work(engine) as session:
         return store_intake(session, call=get_call(session, "csf-2026"), rows=checked.rows, actor="intake.test")
+
+
+REVIEWER_COLUMNS = (
+    "name",
+    "email",
+    "affiliation",
+    "expertise",
+    "languages",
+    "indigenous_expertise",
+    "max_load",
+    "regions",
+)
+
+
+def reviewer_row(n: int = 1, **overrides: Any) -> dict[str, str]:
+    """One valid reviewer row (the ``n``-th reviewer)."""
+    row = {
+        "name": f"Reviewer {n} Lavoie",
+        "email": f"reviewer{n}@example.org",
+        "affiliation": f"Independent Evaluators {n}",
+        "expertise": "survivor_services; housing",
+        "languages": "en; fr",
+        "indigenous_expertise": "no",
+        "max_load": "10",
+        "regions": "northeast",
+    }
+    row.update({k: str(v) for k, v in overrides.items()})
+    return row
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def add_reviewers(engine: Engine, path: Path, rows: list[dict[str, str]]) -> StoredReviewers:
+    """Validate and store reviewer rows for the example call (which must exist)."""
+    checked = validate_reviewers(read_table(write_rows(path, rows, REVIEWER_COLUMNS)), example_spec())
+    assert checked.errors == []
+    with unit_of_work(engine) as session:
+        return store_reviewers(session, call=get_call(session, "csf-2026"), rows=checked.rows, actor="pool.test")
