@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -15,7 +16,7 @@ from grants.models import ApplicationStatus as S
 
 
 def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: Console, actor: str) -> None:
-    """Synthesize a call, set it up, take in its applications and screen them."""
+    """Synthesize a call, set it up, take in and screen its applications, and assign reviewers."""
     from grants.calls import call_spec, get_call, save_call
     from grants.callspec import load_call_spec
     from grants.db import get_engine, unit_of_work
@@ -73,6 +74,8 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
         markup=False,
     )
 
+    _review_setup(spec.code, files.reviewers_file, files.conflicts_file, folder / "out", lang, out, actor)
+
     with unit_of_work(engine) as session:
         counts = call_overview(session, call_code=spec.code)
         pending = pending_review_count(session, call_code=spec.code)
@@ -111,3 +114,41 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
     if report.token_file:
         out.print(msg("intake.tokens", lang, path=report.token_file), markup=False)
     out.print(msg("demo.files", lang, path=folder), markup=False)
+
+
+def _review_setup(
+    call_code: str, reviewers: Path, conflicts: Path, out_dir: Path, lang: Lang, out: Console, actor: str
+) -> None:
+    """Reviewer pool, declared conflicts, then the assignment (detection runs inside it)."""
+    from workflows.assignment import assignment_flow, conflicts_import_flow, reviewers_import_flow
+    from workflows.runtime import run_flow
+
+    for flow, path, key in (
+        (reviewers_import_flow, reviewers, "reviewers.summary"),
+        (conflicts_import_flow, conflicts, "conflicts.summary"),
+    ):
+        report = run_flow(flow, call_code=call_code, path=str(path), out_dir=str(out_dir), actor=actor)
+        values = {
+            "source": report.source,
+            "total": report.total_rows,
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": report.rejected,
+        }
+        out.print(msg(key, lang, **values), markup=False)
+    assigned = run_flow(assignment_flow, call_code=call_code, mode="total", actor=actor)
+    if assigned.problem_en:
+        out.print(assigned.problem_fr if lang == "fr" else assigned.problem_en, markup=False)
+        return
+    summary = msg(
+        "assign.summary",
+        lang,
+        assigned=assigned.assigned,
+        applications=assigned.applications,
+        moved=assigned.moved_to_review,
+        objective=assigned.objective,
+        lowest=assigned.lowest,
+        conflicts=assigned.detected_conflicts,
+    )
+    out.print(summary, markup=False)

@@ -220,30 +220,32 @@ def describe_shortfall(
     kind: str, *, applications: int, reviews_needed: int, places_left: int, group: str = ""
 ) -> DomainError:
     """Why no valid assignment exists, in a manager's words."""
+    one = applications == 1
     if kind == "group_capacity" and group in ("fr", "en"):
         lang_en = {"fr": "French", "en": "English"}[group]
         lang_fr = {"fr": "en français", "en": "en anglais"}[group]
         reader_en = {"fr": "French-reading", "en": "English-reading"}[group]
         reader_fr = {"fr": "lisant le français", "en": "lisant l'anglais"}[group]
         return AssignmentRefused(
-            en=f"{applications} {lang_en} applications need {reviews_needed} reviews; "
-            f"{reader_en} reviewers have {places_left} places left",
-            fr=f"{applications} demandes {lang_fr} exigent {reviews_needed} évaluations; "
-            f"il reste {places_left} places aux évaluateurs {reader_fr}",
+            en=f"{applications} {lang_en} application{'' if one else 's'} need{'s' if one else ''} "
+            f"{reviews_needed} reviews; {reader_en} reviewers have {places_left} places left",
+            fr=f"{applications} demande{'' if one else 's'} {lang_fr} exige{'' if one else 'nt'} "
+            f"{reviews_needed} évaluations; il reste {places_left} places aux évaluateurs {reader_fr}",
         )
     if kind == "too_few_candidates":
         return AssignmentRefused(
-            en=f"{applications} application(s) have fewer eligible reviewers (not conflicted, reading their "
-            f"language, with places left) than the {reviews_needed} reviews they need",
-            fr=f"{applications} demande(s) ont moins d'évaluateurs possibles (sans conflit, lisant leur langue, "
-            f"avec des places libres) que les {reviews_needed} évaluations requises",
+            en=f"{applications} application{'' if one else 's'} cannot get {reviews_needed} reviewers: too few "
+            "reviewers without a conflict, reading their language, have places left",
+            fr=f"{applications} demande{'' if one else 's'} ne peu{'t' if one else 'vent'} recevoir "
+            f"{reviews_needed} évaluateurs : trop peu d'évaluateurs sans conflit et lisant leur langue ont "
+            "des places libres",
         )
     if kind == "total_capacity":
         return AssignmentRefused(
-            en=f"{applications} applications need {reviews_needed} reviews; the reviewers have {places_left} "
-            "places left",
-            fr=f"{applications} demandes exigent {reviews_needed} évaluations; il reste {places_left} places "
-            "aux évaluateurs",
+            en=f"{applications} application{'' if one else 's'} need{'s' if one else ''} {reviews_needed} "
+            f"reviews; the reviewers have {places_left} places left",
+            fr=f"{applications} demande{'' if one else 's'} exige{'' if one else 'nt'} {reviews_needed} "
+            f"évaluations; il reste {places_left} places aux évaluateurs",
         )
     return AssignmentRefused(
         en="no assignment meets every rule (loads, conflicts, languages); add reviewers or raise their loads",
