@@ -331,7 +331,8 @@ def simulate_reviews(
     return result
 
 
-def Random(seed: int, salt: int) -> random.Random:
+def _seeded(seed: int, salt: int) -> random.Random:
+    """A generator of its own per application or reviewer, so adding one changes no other."""
     return random.Random(seed * 1_000_003 + salt)
 
 
