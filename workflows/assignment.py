@@ -39,6 +39,9 @@ from scoring.conflicts import ApplicationRecord, ReviewerRecord, detect_conflict
 from workflows.retry import transient_database_error
 
 Mode = Literal["total", "fairness"]
+# The most telling explanation first: a language group short of readers says more than the
+# applications it leaves with too few candidates.
+_SHORTFALL_ORDER = {"group_capacity": 0, "total_capacity": 1, "too_few_candidates": 2}
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ def solve_assignment(inputs: AssignmentInputs, regions: list[str], mode: Mode) -
             groups=groups,
         )
     except AssignmentInfeasible as exc:
-        first = exc.shortfalls[0]
+        first = min(exc.shortfalls, key=lambda f: _SHORTFALL_ORDER.get(f.kind, len(_SHORTFALL_ORDER)))
         problem = describe_shortfall(
             first.kind,
             applications=first.applications,
