@@ -204,6 +204,7 @@ class Reviewer(SQLModel, table=True):
     max_load: int = 10
     token_hash: str | None = Field(default=None, max_length=64, index=True)
     token_expires_at: dt.datetime | None = _ts(nullable=True)
+    leniency: float | None = None  # fitted offset: positive scores higher than peers
     created_at: dt.datetime = _ts()
 
 
@@ -236,8 +237,42 @@ class Review(SQLModel, table=True):
     comments: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     recommendation: str = Field(default="", max_length=16)
     weighted_total: float | None = None
+    outlier: bool = False  # far from what the fitted model expects
     submitted_at: dt.datetime | None = _ts(nullable=True)
     updated_at: dt.datetime = _ts()
+
+
+class ApplicationScore(SQLModel, table=True):
+    """An application's aggregated review result, recomputed by each review summary."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", sa_column_kwargs={"unique": True})
+    n_reviews: int = 0
+    missing_reviews: int = 0
+    raw_mean: float | None = None
+    calibrated: float | None = None
+    standard_error: float | None = None
+    low: float | None = None
+    high: float | None = None
+    rank: int | None = None
+    tie_group: int | None = None
+    disagreement: bool = False
+    total_spread: float | None = None
+    criterion_spread: float | None = None
+    spread_criterion: str | None = Field(default=None, max_length=32)
+    method: str = Field(default="additive", max_length=16)
+    computed_at: dt.datetime = _ts()
+
+
+class Moderation(SQLModel, table=True):
+    """A manager's moderated score for a flagged application; the ranking uses it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", sa_column_kwargs={"unique": True})
+    score: float
+    reason: str = _text()
+    moderated_by: str
+    moderated_at: dt.datetime = _ts()
 
 
 # --- awards and after -------------------------------------------------------------
