@@ -13,7 +13,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from api.messages import msg
-from api.views import print_status
+from api.views import print_ranking, print_score, print_status
 from grants.errors import DomainError, Lang
 from grants.settings import get_settings
 
@@ -31,6 +31,8 @@ class _State:
 
 state = _State()
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out.width = 150  # files and pipes get whole tables rather than 80 folded columns
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -64,6 +66,8 @@ screen_app = typer.Typer(
 audit_app = typer.Typer(help=h("The audit log.", "Le journal d'audit."))
 reviewers_app = typer.Typer(help=h("The reviewer pool.", "Le bassin d'évaluateurs."))
 conflicts_app = typer.Typer(help=h("Conflicts of interest.", "Les conflits d'intérêts."))
+reviews_app = typer.Typer(help=h("Reviews, their summary and moderation.", "Évaluations, sommaire et modération."))
+app.add_typer(reviews_app, name="reviews")
 app.add_typer(reviewers_app, name="reviewers")
 app.add_typer(conflicts_app, name="conflicts")
 app.add_typer(call_app, name="call")
@@ -410,6 +414,170 @@ def _print_assignment_tables(session: Any, call: str) -> None:
     for c in coverage_table(session, call_code=call):
         coverage.add_row(c.reference, c.language, c.stream, ", ".join(c.reviewers), f"{c.affinity:.2f}")
     out.print(coverage)
+
+
+@reviews_app.command("import")
+def reviews_import(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    file: Annotated[Path, typer.Argument(help=h("Reviews (CSV or XLSX).", "Évaluations (CSV ou XLSX)."))],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help=h("Folder for the error report.", "Dossier du rapport d'erreurs."))
+    ] = None,
+) -> None:
+    """Load reviews in bulk: one row per application and reviewer, a score and comment per criterion."""
+    from grants.calls import call_spec, get_call
+    from grants.db import unit_of_work
+    from grants.reviews import read_review_file, store_reviews, write_review_errors
+
+    with unit_of_work(_ready_engine()) as session:
+        call_row = get_call(session, call)
+        spec = call_spec(call_row)
+        checked = read_review_file(file, spec)
+        stored = store_reviews(session, call=call_row, rows=checked.rows, actor=_actor())
+    errors = checked.errors + stored.refused
+    _say(
+        "reviews.summary_import",
+        source=file.name,
+        total=checked.total_rows,
+        created=stored.created,
+        updated=stored.updated,
+        unchanged=stored.unchanged,
+        rejected=len({e.row for e in errors}),
+    )
+    if errors:
+        import datetime as dt
+
+        folder = out_dir or get_settings().output_dir / call / "reviews"
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = write_review_errors(folder.resolve() / f"{file.stem}-{stamp}-errors.csv", errors, spec)
+        _say("intake.errors", path=path)
+        raise typer.Exit(1)
+
+
+@reviews_app.command("simulate")
+def reviews_simulate(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    seed: Annotated[int, typer.Option(help=h("Random seed.", "Graine aléatoire."))] = 2026,
+) -> None:
+    """Fill in plausible reviews for the current assignments (demos and benchmarks)."""
+    from grants.db import unit_of_work
+    from grants.reviews import simulate_reviews
+
+    with unit_of_work(_ready_engine()) as session:
+        stored = simulate_reviews(session, call_code=call, seed=seed, actor=_actor())
+    _say("reviews.simulated", count=stored.created)
+
+
+@reviews_app.command("summary")
+def reviews_summary(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    method: Annotated[
+        Literal["additive", "standardize"],
+        typer.Option(
+            help=h(
+                "additive: least-squares reviewer effects (default); standardize: per-reviewer z-scores.",
+                "additive : effets d'évaluateur par moindres carrés (défaut); standardize : cotes z par évaluateur.",
+            )
+        ),
+    ] = "additive",
+    top: Annotated[int, typer.Option(help=h("Rows shown per stream.", "Lignes par volet."))] = 10,
+) -> None:
+    """Weighted totals, calibrated scores, flags and ranking; raw and calibrated side by side."""
+    summary = _run_summary(call, method)
+    _say(
+        "reviews.result",
+        reviews=summary.reviews,
+        applications=summary.applications,
+        flagged=summary.flagged,
+        outliers=summary.outliers,
+        missing=summary.missing,
+        moved=summary.moved_to_reviewed,
+    )
+    _print_ranking(call, top)
+
+
+def _run_summary(call: str, method: str) -> Any:
+    from grants.calls import get_call
+    from grants.db import unit_of_work
+    from workflows.runtime import run_flow
+    from workflows.scoring import review_summary_flow
+
+    with unit_of_work(_ready_engine()) as session:
+        get_call(session, call)
+    with err.status(msg("reviews.aggregating", state.lang)):
+        return run_flow(review_summary_flow, call_code=call, method=method, actor=_actor())
+
+
+@reviews_app.command("flagged")
+def reviews_flagged(call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))]) -> None:
+    """Applications whose reviewers disagree, for a manager to moderate."""
+    from grants.db import unit_of_work
+    from grants.scores import ranking
+
+    with unit_of_work(_ready_engine()) as session:
+        rows = [r for r in ranking(session, call_code=call) if r.disagreement]
+    if not rows:
+        _say("reviews.none_flagged")
+        return
+    table = Table(title=msg("reviews.flagged_title", state.lang, count=len(rows)))
+    for key in ("conflicts.application", "conflicts.organization", "ranking.raw", "ranking.calibrated"):
+        table.add_column(msg(key, state.lang))
+    for r in rows:
+        table.add_row(r.reference, r.organization, print_score(r.raw_mean), print_score(r.calibrated))
+    out.print(table)
+
+
+@reviews_app.command("moderate")
+def reviews_moderate(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    score: Annotated[float, typer.Option("--score", help=h("Moderated score, 0 to 5.", "Note modérée, 0 à 5."))],
+    reason: Annotated[str, typer.Option("--reason", help=h("Why (kept in the audit log).", "Motif (consigné)."))],
+) -> None:
+    """Record a moderated score for a flagged application; the ranking is recomputed with it."""
+    from grants.applications import get_application
+    from grants.db import unit_of_work
+    from grants.models import Call
+    from grants.scores import moderate
+
+    with unit_of_work(_ready_engine()) as session:
+        moderation = moderate(session, reference=reference, score=score, reason=reason, actor=_actor())
+        application = get_application(session, reference)
+        call = session.get(Call, application.call_id)
+        code = call.code if call else ""
+    _run_summary(code, "additive")
+    _say("reviews.moderated", reference=application.reference, score=moderation.score)
+
+
+@app.command()
+def ranking(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    export: Annotated[
+        Path | None, typer.Option("--export", help=h("Write the ranking as CSV.", "Exporter le classement en CSV."))
+    ] = None,
+    top: Annotated[int, typer.Option(help=h("Rows shown per stream.", "Lignes par volet."))] = 20,
+) -> None:
+    """The ranked list of each stream, with calibrated scores, intervals and near-tie groups."""
+    if export:
+        from grants.db import unit_of_work
+        from grants.scores import export_ranking
+        from grants.scores import ranking as ranked
+
+        with unit_of_work(_ready_engine()) as session:
+            path = export_ranking(ranked(session, call_code=call), export.resolve())
+        _say("ranking.exported", path=path)
+        return
+    _print_ranking(call, top)
+
+
+def _print_ranking(call: str, top: int) -> None:
+    from grants.calls import call_spec, get_call
+    from grants.db import unit_of_work
+    from grants.scores import ranking as ranked
+
+    with unit_of_work(_ready_engine()) as session:
+        rows = ranked(session, call_code=call)
+        streams = call_spec(get_call(session, call)).streams
+    print_ranking(out, state.lang, rows, {s.code: (s.name_fr, s.name_en) for s in streams}, top)
 
 
 @audit_app.command("verify")

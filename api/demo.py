@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.messages import msg
-from api.views import print_status
+from api.views import print_ranking, print_status
 from grants.errors import Lang
 from grants.lifecycle import STATUS_NAMES
 from grants.models import ApplicationStatus as S
@@ -152,3 +152,34 @@ def _review_setup(
         conflicts=assigned.detected_conflicts,
     )
     out.print(summary, markup=False)
+    _reviews(call_code, lang, out, actor)
+
+
+def _reviews(call_code: str, lang: Lang, out: Console, actor: str) -> None:
+    """Simulated reviews for every assignment, their summary, and the top of each stream."""
+    from grants.calls import call_spec, get_call
+    from grants.db import unit_of_work
+    from grants.reviews import simulate_reviews
+    from grants.scores import ranking
+    from workflows.runtime import run_flow
+    from workflows.scoring import review_summary_flow
+
+    with unit_of_work() as session:
+        simulated = simulate_reviews(session, call_code=call_code, seed=2026, actor=actor)
+    out.print(msg("reviews.simulated", lang, count=simulated.created), markup=False)
+    summary = run_flow(review_summary_flow, call_code=call_code, actor=actor)
+    result = msg(
+        "reviews.result",
+        lang,
+        reviews=summary.reviews,
+        applications=summary.applications,
+        flagged=summary.flagged,
+        outliers=summary.outliers,
+        missing=summary.missing,
+        moved=summary.moved_to_reviewed,
+    )
+    out.print(result, markup=False)
+    with unit_of_work() as session:
+        rows = ranking(session, call_code=call_code)
+        streams = {s.code: (s.name_fr, s.name_en) for s in call_spec(get_call(session, call_code)).streams}
+    print_ranking(out, lang, rows, streams, top=5)

@@ -98,6 +98,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assign.reviewers": ("Évaluateurs", "Reviewers"),
     "assign.affinity": ("Affinité", "Affinity"),
     "assign.exported": ("Affectations exportées : {path}", "Assignments exported: {path}"),
+    "reviews.running": ("Importation des évaluations de {file}…", "Importing reviews from {file}…"),
+    "reviews.summary_import": (
+        "{source} : {total} ligne(s); {created} évaluation(s) reçue(s), {updated} modifiée(s), "
+        "{unchanged} inchangée(s), {rejected} ligne(s) rejetée(s).",
+        "{source}: {total} row(s); {created} review(s) received, {updated} updated, {unchanged} unchanged, "
+        "{rejected} row(s) rejected.",
+    ),
+    "reviews.simulated": ("{count} évaluation(s) simulée(s).", "{count} review(s) simulated."),
+    "reviews.aggregating": ("Calcul des résultats d'évaluation…", "Aggregating reviews…"),
+    "reviews.result": (
+        "{reviews} évaluation(s) pour {applications} demande(s) : {flagged} à modérer (désaccord), {outliers} "
+        "évaluation(s) atypique(s), {missing} évaluation(s) manquante(s); {moved} demande(s) évaluée(s).",
+        "{reviews} review(s) for {applications} application(s): {flagged} to moderate (disagreement), {outliers} "
+        "outlying review(s), {missing} missing review(s); {moved} application(s) now reviewed.",
+    ),
+    "reviews.flagged_title": ("Demandes à modérer : {count}", "Applications to moderate: {count}"),
+    "reviews.none_flagged": ("Aucune demande à modérer.", "No application to moderate."),
+    "reviews.moderated": ("{reference} : note modérée {score:.2f}.", "{reference}: moderated score {score:.2f}."),
+    "ranking.title": ("Classement : {stream}", "Ranking: {stream}"),
+    "ranking.rank": ("Rang", "Rank"),
+    "ranking.raw": ("Moyenne brute", "Raw mean"),
+    "ranking.calibrated": ("Note calibrée", "Calibrated"),
+    "ranking.moderated": ("Modérée", "Moderated"),
+    "ranking.interval": ("Intervalle à 90 %", "90% interval"),
+    "ranking.tie": ("Groupe d'égalité", "Tie group"),
+    "ranking.reviews": ("Évaluations", "Reviews"),
+    "ranking.flag": ("Désaccord", "Disagreement"),
+    "ranking.exported": ("Classement exporté : {path}", "Ranking exported: {path}"),
+    "ranking.empty": (
+        "Aucun résultat d'évaluation; lancez d'abord `grants reviews summary`.",
+        "No review results yet; run `grants reviews summary` first.",
+    ),
+    "yes": ("oui", "yes"),
     "status.reference": ("Référence", "Reference"),
     "status.call": ("Appel", "Call"),
     "status.organization": ("Organisme", "Organization"),

@@ -96,6 +96,7 @@ def review_data(session: Session, *, call_code: str) -> ReviewData:
     applications = pd.DataFrame(apps, columns=["application_id", "reference", "stream", "status", "moderated"])
     missing_rows = session.execute(
         sa_select(col(Application.id), col(Application.reference), col(Reviewer.name))
+        .select_from(Assignment)
         .join(Application, col(Application.id) == col(Assignment.application_id))
         .join(Reviewer, col(Reviewer.id) == col(Assignment.reviewer_id))
         .outerjoin(Review, col(Review.assignment_id) == col(Assignment.id))

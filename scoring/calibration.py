@@ -230,9 +230,10 @@ def rank(applications: pd.DataFrame, *, confidence: float = 0.9) -> pd.DataFrame
     ``applications``: application_id, stream, score, se, optionally ``moderated`` (a non-NaN
     moderated score replaces the calibrated one, with the same se). Interval = ranked_score
     +/- z*se, z the two-sided normal quantile for ``confidence``. Ties in score are broken by
-    application_id. Neighbours in rank order whose closed intervals overlap cannot be told
-    apart and are chained into one ``tie_group`` (numbered 1, 2, ... per stream, singletons
-    included). Applications with no score are listed last with no rank or group.
+    application_id. Applications that cannot be told apart from the best-ranked member of
+    their group (difference within z * the combined standard error) share a ``tie_group``
+    (numbered 1, 2, ... per stream, singletons included). Applications with no score are
+    listed last with no rank or group.
     """
     if not 0 < confidence < 1:
         raise ValueError("confidence must be strictly between 0 and 1")
@@ -256,12 +257,39 @@ def rank(applications: pd.DataFrame, *, confidence: float = 0.9) -> pd.DataFrame
     )
     scored = ~out["_unscored"]
     stream = out["stream"]
-    new_stream = stream.ne(stream.shift())
-    apart = out["low"].shift() > out["high"]  # the better neighbour's interval lies wholly above
-    starts = (new_stream | apart).where(scored, False)
     out["rank"] = scored.astype(int).groupby(stream).cumsum().where(scored).astype("Int64")
-    out["tie_group"] = starts.astype(int).groupby(stream).cumsum().where(scored).astype("Int64")
+    out["tie_group"] = pd.array(
+        _tie_groups(stream.to_numpy(), out["ranked_score"].to_numpy(float), se.reindex(out.index).to_numpy(float),
+                    scored.to_numpy(), z),
+        dtype="Int64",
+    )  # fmt: skip
     return out.drop(columns="_unscored").reset_index(drop=True)
+
+
+def _tie_groups(
+    streams: np.ndarray, scores: np.ndarray, ses: np.ndarray, scored: np.ndarray, z: float
+) -> list[int | None]:
+    """Near-tie groups in rank order, each anchored on its best-ranked member.
+
+    An application joins the current group while its score cannot be told apart from the
+    anchor's at the confidence level: anchor - score <= z * sqrt(se_anchor^2 + se^2).
+    Anchoring (rather than chaining neighbours) keeps a long run of close scores from
+    collapsing into a single group.
+    """
+    groups: list[int | None] = []
+    previous_stream = None
+    group = 0
+    anchor = 0
+    for i in range(len(scores)):
+        if not scored[i]:
+            groups.append(None)
+            continue
+        if streams[i] != previous_stream:
+            previous_stream, group, anchor = streams[i], 1, i
+        elif scores[anchor] - scores[i] > z * float(np.hypot(ses[anchor], ses[i])):
+            group, anchor = group + 1, i
+        groups.append(group)
+    return groups
 
 
 # --- simulation ---------------------------------------------------------------------------

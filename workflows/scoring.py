@@ -83,6 +83,7 @@ def aggregate(data: ReviewData, method: Method) -> Aggregation:
         confidence=CONFIDENCE,
     ).set_index("application_id")
     per_app = per_app.join(ranked[["low", "high", "rank", "tie_group"]]).reset_index()
+    per_app[["low", "high"]] = per_app[["low", "high"]].clip(0.0, 5.0)  # the rubric's scale
     per_review = pd.DataFrame(
         {"review_id": reviews.index, "total": totals.to_numpy(), "outlier": outliers.reindex(reviews.index).to_numpy()}
     )

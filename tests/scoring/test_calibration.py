@@ -240,7 +240,7 @@ def test_flag_disagreement_fires_exactly_at_the_thresholds() -> None:
 # --- ranking ------------------------------------------------------------------------------
 
 
-def test_rank_orders_each_stream_and_chains_overlapping_intervals_into_tie_groups() -> None:
+def test_rank_orders_each_stream_and_groups_near_ties_around_each_groups_best() -> None:
     applications = pd.DataFrame(
         [
             # application_id, stream, score, se, moderated
@@ -259,11 +259,11 @@ def test_rank_orders_each_stream_and_chains_overlapping_intervals_into_tie_group
 
     out = rank(applications, confidence=0.9)
 
-    # z = 1.645: 4.5 [4.34, 4.66] | 4.0 [3.84, 4.16] ~ 3.8 [3.64, 3.96] ~ 3.5 [3.34, 3.66] (chained:
-    # 4.0 and 3.5 do not overlap themselves) | 3.0 [2.84, 3.16] ~ 3.0. In iif, [3, 3] touches [3, 3].
+    # z = 1.645, combined se 0.1414 so a gap over 0.2326 sets two apart: 4.5 | 4.0 ~ 3.8 (0.2 from
+    # the group's best) | 3.5 (0.5 from 4.0) | 3.0 ~ 3.0. In iif, 3.0 with se 0 ties 3.0 exactly.
     assert out["application_id"].tolist() == [14, 10, 11, 12, 9, 13, 20, 22, 21]
     assert out["rank"].tolist() == [1, 2, 3, 4, 5, 6, 1, 2, pd.NA]
-    assert out["tie_group"].tolist() == [1, 2, 2, 2, 3, 3, 1, 1, pd.NA]
+    assert out["tie_group"].tolist() == [1, 2, 2, 3, 4, 4, 1, 1, pd.NA]
     assert out["ranked_score"].tolist()[:3] == [4.5, 4.0, 3.8]
     z = stats.norm.ppf(0.95)
     np.testing.assert_allclose(out["low"].iloc[:2], [4.5 - 0.1 * z, 4.0 - 0.1 * z], rtol=0, atol=1e-12)
@@ -272,10 +272,10 @@ def test_rank_orders_each_stream_and_chains_overlapping_intervals_into_tie_group
 
 def test_rank_splits_a_tie_group_when_the_confidence_is_lower() -> None:
     applications = pd.DataFrame(
-        {"application_id": [1, 2], "stream": ["csf", "csf"], "score": [4.0, 3.7], "se": [0.1, 0.1]}
+        {"application_id": [1, 2], "stream": ["csf", "csf"], "score": [4.0, 3.8], "se": [0.1, 0.1]}
     )
 
-    # The gap 0.3 needs z * 0.2 < 0.3, i.e. z < 1.5: apart at 80% (z = 1.28), tied at 90% (z = 1.64).
+    # The gap 0.2 against z * 0.1414: apart at 80% (z = 1.28: 0.181), tied at 90% (z = 1.64: 0.233).
     assert rank(applications, confidence=0.9)["tie_group"].tolist() == [1, 1]
     assert rank(applications, confidence=0.8)["tie_group"].tolist() == [1, 2]
 
