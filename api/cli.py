@@ -494,6 +494,50 @@ def reviews_summary(
         moved=summary.moved_to_reviewed,
     )
     _print_ranking(call, top)
+    _print_leniency(call)
+    _print_missing(call, limit=20)
+
+
+def _print_leniency(call: str, shown: int = 5) -> None:
+    from grants.db import unit_of_work
+    from grants.scores import reviewer_leniency
+
+    with unit_of_work(_ready_engine()) as session:
+        reviewers = reviewer_leniency(session, call_code=call)
+    if not reviewers:
+        return
+    chosen = reviewers if len(reviewers) <= 2 * shown else reviewers[:shown] + reviewers[-shown:]
+    table = Table(title=msg("reviews.leniency_title", state.lang))
+    for key in ("conflicts.reviewer", "reviews.leniency", "ranking.reviews"):
+        table.add_column(msg(key, state.lang), justify="left" if key == "conflicts.reviewer" else "right")
+    for r in chosen:
+        table.add_row(f"{r.name} <{r.email}>", f"{r.offset:+.2f}", str(r.reviews))
+    out.print(table)
+
+
+def _print_missing(call: str, limit: int | None) -> None:
+    from grants.db import unit_of_work
+    from grants.scores import missing_reviews
+
+    with unit_of_work(_ready_engine()) as session:
+        missing = missing_reviews(session, call_code=call)
+    if not missing:
+        _say("reviews.none_missing")
+        return
+    table = Table(title=msg("reviews.missing_title", state.lang, count=len(missing)))
+    for key in ("conflicts.application", "conflicts.reviewer"):
+        table.add_column(msg(key, state.lang))
+    for m in missing[:limit] if limit else missing:
+        table.add_row(m.reference, f"{m.reviewer} <{m.reviewer_email}>")
+    out.print(table)
+    if limit and len(missing) > limit:
+        _say("reviews.missing_more", count=len(missing) - limit, code=call)
+
+
+@reviews_app.command("missing")
+def reviews_missing(call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))]) -> None:
+    """Every assigned review not yet received (never counted as a zero)."""
+    _print_missing(call, limit=None)
 
 
 def _run_summary(call: str, method: str) -> Any:
@@ -515,15 +559,20 @@ def reviews_flagged(call: Annotated[str, typer.Argument(help=h("Call code.", "Co
     from grants.scores import ranking
 
     with unit_of_work(_ready_engine()) as session:
-        rows = [r for r in ranking(session, call_code=call) if r.disagreement]
+        rows = [r for r in ranking(session, call_code=call) if r.disagreement or r.outliers]
     if not rows:
         _say("reviews.none_flagged")
         return
     table = Table(title=msg("reviews.flagged_title", state.lang, count=len(rows)))
-    for key in ("conflicts.application", "conflicts.organization", "ranking.raw", "ranking.calibrated"):
+    keys = ("conflicts.application", "conflicts.organization", "ranking.raw", "ranking.calibrated", "ranking.flag",
+            "reviews.outliers")  # fmt: skip
+    for key in keys:
         table.add_column(msg(key, state.lang))
     for r in rows:
-        table.add_row(r.reference, r.organization, print_score(r.raw_mean), print_score(r.calibrated))
+        flag = msg("yes", state.lang) if r.disagreement else ""
+        table.add_row(
+            r.reference, r.organization, print_score(r.raw_mean), print_score(r.calibrated), flag, str(r.outliers)
+        )
     out.print(table)
 
 

@@ -131,6 +131,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No review results yet; run `grants reviews summary` first.",
     ),
     "yes": ("oui", "yes"),
+    "reviews.outliers": ("Évaluations atypiques", "Outlying reviews"),
+    "reviews.missing_title": ("Évaluations manquantes : {count}", "Missing reviews: {count}"),
+    "reviews.missing_more": (
+        "… et {count} autre(s); `grants reviews missing {code}` les liste toutes.",
+        "… and {count} more; `grants reviews missing {code}` lists them all.",
+    ),
+    "reviews.none_missing": ("Aucune évaluation manquante.", "No missing review."),
+    "reviews.leniency_title": (
+        "Indulgence des évaluateurs (les plus indulgents et les plus sévères)",
+        "Reviewer leniency (most lenient and harshest)",
+    ),
+    "reviews.leniency": ("Écart estimé", "Estimated offset"),
     "status.reference": ("Référence", "Reference"),
     "status.call": ("Appel", "Call"),
     "status.organization": ("Organisme", "Organization"),

@@ -7,12 +7,12 @@ The arithmetic (weighted totals, calibration, flags, ranking) is pure and lives 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, func, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -311,6 +311,7 @@ class RankedRow:
     n_reviews: int
     missing_reviews: int
     disagreement: bool
+    outliers: int = 0
 
 
 def ranking(session: Session, *, call_code: str) -> list[RankedRow]:
@@ -344,7 +345,73 @@ def ranking(session: Session, *, call_code: str) -> list[RankedRow]:
             col(Application.reference),
         )
     ).all()
-    return [RankedRow(*row) for row in rows]
+    outliers = dict(
+        session.execute(
+            sa_select(col(Assignment.application_id), func.count())
+            .select_from(Review)
+            .join(Assignment, col(Assignment.id) == col(Review.assignment_id))
+            .join(Application, col(Application.id) == col(Assignment.application_id))
+            .where(col(Application.call_id) == call.id, col(Review.outlier), col(Assignment.status) == "active")
+            .group_by(col(Assignment.application_id))
+        ).all()
+    )
+    ids = {
+        reference: app_id
+        for app_id, reference in session.execute(
+            sa_select(col(Application.id), col(Application.reference)).where(col(Application.call_id) == call.id)
+        ).all()
+    }
+    ranked = [RankedRow(*row) for row in rows]
+    return [replace(r, outliers=int(outliers.get(ids[r.reference], 0))) for r in ranked]
+
+
+@dataclass(frozen=True)
+class MissingReview:
+    reference: str
+    reviewer: str
+    reviewer_email: str
+
+
+def missing_reviews(session: Session, *, call_code: str) -> list[MissingReview]:
+    """Active assignments with no review yet: listed, never counted as a zero."""
+    call = get_call(session, call_code)
+    rows = session.execute(
+        sa_select(col(Application.reference), col(Reviewer.name), col(Reviewer.email))
+        .select_from(Assignment)
+        .join(Application, col(Application.id) == col(Assignment.application_id))
+        .join(Reviewer, col(Reviewer.id) == col(Assignment.reviewer_id))
+        .outerjoin(Review, col(Review.assignment_id) == col(Assignment.id))
+        .where(col(Application.call_id) == call.id, col(Assignment.status) == "active", col(Review.id).is_(None))
+        .order_by(col(Application.reference), col(Reviewer.name))
+    ).all()
+    return [MissingReview(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Leniency:
+    name: str
+    email: str
+    offset: float
+    reviews: int
+
+
+def reviewer_leniency(session: Session, *, call_code: str) -> list[Leniency]:
+    """Each reviewer's fitted leniency (positive: scores higher than peers), most lenient first."""
+    call = get_call(session, call_code)
+    counts = dict(
+        session.execute(
+            sa_select(col(Assignment.reviewer_id), func.count())
+            .select_from(Review)
+            .join(Assignment, col(Assignment.id) == col(Review.assignment_id))
+            .where(col(Assignment.status) == "active")
+            .group_by(col(Assignment.reviewer_id))
+        ).all()
+    )
+    reviewers = session.exec(
+        select(Reviewer).where(Reviewer.call_id == call.id, col(Reviewer.leniency).is_not(None))
+    ).all()
+    found = [Leniency(r.name, r.email, float(r.leniency or 0.0), int(counts.get(r.id, 0))) for r in reviewers]
+    return sorted(found, key=lambda r: (-r.offset, r.email))
 
 
 def export_ranking(rows: list[RankedRow], path: Path) -> Path:
