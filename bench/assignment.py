@@ -8,7 +8,8 @@ Prints the exact total-mode solve (time, objective, LP dual certificate ``bound`
 unrounded matrix, requirements met), a greedy baseline (each application in turn takes its best k allowed
 reviewers with places left), the time of the real conflict scan (``conflict_scan_s``: every reviewer x
 application pair of a synthetic 10,000 x 1,000 call from ``grants synth``), and a cross-check on a
-smaller instance against HiGHS' LP optimum (a second, independent method). ``--fairness`` also runs the fairness mode. Targets: under 10 s, under 2 GiB.
+smaller instance against HiGHS' LP optimum (a second, independent method). ``--fairness`` also runs
+the fairness mode. Targets: under 10 s, under 2 GiB.
 Last line: solve_s=... objective=... bound=... greedy_objective=... conflict_scan_s=... peak_mib=...
 """
 
