@@ -30,6 +30,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/assignment.py
+	$(BIN)/python bench/scoring.py
 
 clean:
 	rm -rf .grants .pytest_cache .mypy_cache .ruff_cache
