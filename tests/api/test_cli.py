@@ -133,3 +133,49 @@ def test_cli_demo_runs_quietly_in_a_fresh_home(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[1] == (
         "applications.csv: 60 row(s); 58 application(s) received, 0 already received, 2 rejected."
     )
+
+
+def test_cli_reviewers_conflicts_assign_and_views(
+    sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.factories import REVIEWER_COLUMNS, reviewer_row, write_rows
+
+    assert _run(capsys, "call", "create", str(EXAMPLE_CALL))[0] == 0
+    apps = write_applications(tmp_path / "apps.csv", [application_row(1), application_row(2)])
+    assert _run(capsys, "intake", "csf-2026", str(apps), "--out", str(tmp_path / "out"))[0] == 0
+    assert _run(capsys, "screen", "csf-2026")[0] == 0
+    pool = [reviewer_row(n, max_load=2) for n in range(1, 5)] + [reviewer_row(9, languages="es")]
+    reviewers = write_rows(tmp_path / "reviewers.csv", pool, REVIEWER_COLUMNS)
+    declared = write_rows(
+        tmp_path / "declared.csv",
+        [{"reviewer_email": "reviewer4@example.org", "external_id": "PORTAL-000001", "reason": "Board member"}],
+        ("reviewer_email", "external_id", "reason"),
+    )
+
+    code, out, _ = _run(capsys, "reviewers", "import", "csf-2026", str(reviewers), "--out", str(tmp_path / "out"))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        "reviewers.csv: 5 row(s); 4 reviewer(s) added, 0 updated, 0 unchanged, 1 row(s) rejected.",
+    )
+    assert _run(capsys, "conflicts", "import", "csf-2026", str(declared)) == (
+        0,
+        "declared.csv: 1 row(s); 1 conflict(s) added, 0 already known, 0 row(s) rejected.\n",
+        "",
+    )
+    code, out, err = _run(capsys, "assign", "csf-2026")
+    assert (code, err) == (0, "")
+    assert out.startswith("6 assignment(s) for 2 application(s); 2 application(s) enter review.")
+    export = tmp_path / "assignments.csv"
+    assert _run(capsys, "assign", "csf-2026", "--export", str(export)) == (
+        0,
+        f"Assignments exported: {export}\n",
+        "",
+    )
+    rows = export.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "reference,language,stream,reviewer,reviewer_email,affinity,status"
+    assert len(rows) == 7
+    assert not any("reviewer4@example.org" in r and r.startswith("CSF-2026-00001") for r in rows)
+    code, out, _ = _run(capsys, "conflicts", "list", "csf-2026")
+    assert code == 0
+    assert "Conflicts of interest: 1" in out
+    assert "Board member" in out
