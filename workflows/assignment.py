@@ -11,7 +11,6 @@ import numpy as np
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
-from scoring.assignment import AssignmentInfeasible, assign_reviewers
 
 from grants.assignment import (
     AssignmentInputs,
@@ -35,6 +34,7 @@ from grants.errors import DomainError
 from grants.reviewers import StoredReviewers, read_reviewer_file, store_reviewers, write_reviewer_errors
 from grants.settings import get_settings
 from scoring.affinity import affinity_matrix, application_tags, language_mask
+from scoring.assignment import AssignmentInfeasible, assign_reviewers
 from scoring.conflicts import ApplicationRecord, ReviewerRecord, detect_conflicts
 from workflows.retry import transient_database_error
 
