@@ -142,6 +142,45 @@ class AwardSpec(_Strict):
     payment_plan: PaymentPlanSpec = Field(default_factory=PaymentPlanSpec)
 
 
+class RoundPolicySpec(_Strict):
+    """A policy file for one award round: any ``[award]`` setting, stream envelopes, method and seed."""
+
+    fundable_line: float | None = Field(default=None, ge=0, le=5)
+    max_per_organization: Decimal | None = Field(default=None, gt=0)
+    partial_funding: bool | None = None
+    min_partial_share: Decimal | None = Field(default=None, gt=0, le=1)
+    near_tie: Literal["rank_order", "lottery"] | None = None
+    region_floors: dict[str, Decimal] | None = None
+    envelopes: dict[str, Decimal] | None = None  # stream code -> dollars
+    method: Literal["rank_order", "optimal"] | None = None
+    seed: int | None = Field(default=None, ge=0)
+
+
+def load_round_policy(path: Path) -> RoundPolicySpec:
+    """Read and validate a round's policy file (TOML); problems are one line naming the field."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UnreadableFile(
+            en=f"{path}: cannot be read ({exc.strerror})", fr=f"{path} : lecture impossible ({exc.strerror})"
+        ) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(
+            en=f"{path.name}: invalid TOML: {exc}", fr=f"{path.name} : TOML non valide : {exc}"
+        ) from None
+    try:
+        return RoundPolicySpec.model_validate(data.get("award", data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = _location(tuple(err["loc"])) or "(file)"
+        msg_en = str(err["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(
+            en=f"{path.name}: {where}: {msg_en}",
+            fr=f"{path.name} : {where} : {_FR_MESSAGES.get(err['type'], msg_en)}",
+            field=where,
+        ) from None
+
+
 class CallSpec(_Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)
     reference_prefix: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$", max_length=24)

@@ -15,7 +15,9 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.in_review: frozenset({S.reviewed}),
     S.reviewed: frozenset({S.funded, S.waitlisted, S.declined}),
     S.waitlisted: frozenset({S.funded, S.declined}),
-    S.funded: frozenset({S.active}),
+    # An organization may withdraw before signing (grants award withdraw): its money goes
+    # back to the waitlist. The award issue asks for it; DESIGN.md's diagram predates it.
+    S.funded: frozenset({S.active, S.terminated}),
     S.active: frozenset({S.completed, S.terminated}),
     S.declined: frozenset(),
     S.completed: frozenset(),

@@ -285,7 +285,11 @@ class AwardRound(SQLModel, table=True):
     dry_run: bool = False
     policy: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     seed: int | None = None
+    method: str = Field(default="rank_order", max_length=16)
+    kind: str = Field(default="initial", max_length=16)  # initial | waitlist (money freed by a withdrawal)
     inputs_hash: str = Field(default="", max_length=64)
+    # Totals by stream, region floors met or not, and the recorded lottery draws.
+    report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     run_by: str
     approved_by: str | None = None
     created_at: dt.datetime = _ts()

@@ -23,6 +23,7 @@ DESIGN_TRANSITIONS = [
     (S.waitlisted, S.funded),
     (S.waitlisted, S.declined),
     (S.funded, S.active),
+    (S.funded, S.terminated),  # withdrawal before signing (award issue)
     (S.active, S.completed),
     (S.active, S.terminated),
 ]
