@@ -13,7 +13,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from api.messages import msg
-from api.views import print_ranking, print_score, print_status
+from api.views import print_ranking, print_round_report, print_score, print_status
 from grants.errors import DomainError, Lang
 from grants.settings import get_settings
 
@@ -68,6 +68,8 @@ reviewers_app = typer.Typer(help=h("The reviewer pool.", "Le bassin d'évaluateu
 conflicts_app = typer.Typer(help=h("Conflicts of interest.", "Les conflits d'intérêts."))
 reviews_app = typer.Typer(help=h("Reviews, their summary and moderation.", "Évaluations, sommaire et modération."))
 app.add_typer(reviews_app, name="reviews")
+award_app = typer.Typer(help=h("Award rounds: allocation, approval, waitlist.", "Rondes d'attribution."))
+app.add_typer(award_app, name="award")
 app.add_typer(reviewers_app, name="reviewers")
 app.add_typer(conflicts_app, name="conflicts")
 app.add_typer(call_app, name="call")
@@ -627,6 +629,160 @@ def _print_ranking(call: str, top: int) -> None:
         rows = ranked(session, call_code=call)
         streams = call_spec(get_call(session, call)).streams
     print_ranking(out, state.lang, rows, {s.code: (s.name_fr, s.name_en) for s in streams}, top)
+
+
+@award_app.command("run")
+def award_run(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    policy: Annotated[
+        Path | None, typer.Option("--policy", help=h("Policy file (TOML) for this round.", "Politique de la ronde."))
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=h("A what-if round that can never be approved.", "Simulation."))
+    ] = False,
+    seed: Annotated[int | None, typer.Option(help=h("Lottery seed (recorded).", "Graine du tirage."))] = None,
+    method: Annotated[
+        Literal["rank_order", "optimal"] | None,
+        typer.Option(help=h("Allocation method.", "Méthode d'attribution.")),
+    ] = None,
+    manager: Annotated[
+        str | None, typer.Option("--manager", help=h("Who runs the round.", "Qui lance la ronde."))
+    ] = None,
+) -> None:
+    """Draft decisions for every reviewed application, within the envelopes and the equity rules."""
+    _run_round(call, policy, dry_run, seed, method, "initial", manager or _actor())
+
+
+def _run_round(
+    call: str, policy: Path | None, dry_run: bool, seed: int | None, method: str | None, kind: str, actor: str
+) -> None:
+    from grants.calls import call_spec, get_call
+    from grants.db import unit_of_work
+    from workflows.awards import award_round_flow
+    from workflows.runtime import run_flow
+
+    with unit_of_work(_ready_engine()) as session:
+        streams = {s.code: (s.name_fr, s.name_en) for s in call_spec(get_call(session, call)).streams}
+    with err.status(msg("award.running", state.lang, code=call)):
+        report = run_flow(
+            award_round_flow,
+            call_code=call,
+            policy_file=str(policy.resolve()) if policy else None,
+            dry_run=dry_run,
+            seed=seed,
+            method=method,
+            kind=kind,
+            actor=actor,
+        )
+    if report.problem_en:
+        raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
+    print_round_report(out, state.lang, report, streams)
+
+
+@award_app.command("approve")
+def award_approve(
+    round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("Round number.", "Numéro de la ronde."))],
+    manager: Annotated[str, typer.Option("--manager", help=h("The approving manager.", "Le gestionnaire."))],
+) -> None:
+    """Make a draft round final (a manager other than the one who ran it); creates the milestones."""
+    from grants.awards import approve_round
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        approval = approve_round(session, round_id=round_id, manager=manager)
+    _say(
+        "award.approved",
+        round=approval.round_id,
+        funded=approval.funded,
+        waitlisted=approval.waitlisted,
+        declined=approval.declined,
+        milestones=approval.milestones,
+    )
+
+
+@award_app.command("show")
+def award_show(
+    round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("Round number.", "Numéro de la ronde."))],
+) -> None:
+    """A round's decisions with their amounts, positions and rationale."""
+    from grants.awards import round_decisions
+    from grants.db import unit_of_work
+    from grants.i18n import format_money
+
+    with unit_of_work(_ready_engine()) as session:
+        views = round_decisions(session, round_id=round_id)
+    pick = 0 if state.lang == "fr" else 1
+    table = Table(title=msg("award.decisions", state.lang, round=round_id))
+    for key in ("conflicts.application", "assign.stream", "award.outcome", "award.amount", "award.position",
+                "award.rationale"):  # fmt: skip
+        table.add_column(msg(key, state.lang), overflow="fold")
+    from grants.lifecycle import STATUS_NAMES
+    from grants.models import ApplicationStatus
+
+    for v in views:
+        table.add_row(
+            v.reference, v.stream, STATUS_NAMES[ApplicationStatus(v.outcome)][pick],
+            format_money(v.amount_cents, state.lang) if v.amount_cents else "",
+            str(v.waitlist_position or ""), v.rationale_fr if pick == 0 else v.rationale_en,
+        )  # fmt: skip
+    out.print(table)
+
+
+@award_app.command("compare")
+def award_compare(
+    first: Annotated[int, typer.Argument(metavar="ROUND_A", help=h("A round.", "Une ronde."))],
+    second: Annotated[int, typer.Argument(metavar="ROUND_B", help=h("Another round.", "Une autre ronde."))],
+) -> None:
+    """Side by side: which applications change decision or amount, and the totals by stream and region."""
+    from grants.awards import compare_rounds
+    from grants.db import unit_of_work
+    from grants.i18n import format_money
+    from grants.lifecycle import STATUS_NAMES
+    from grants.models import ApplicationStatus
+
+    with unit_of_work(_ready_engine()) as session:
+        comparison = compare_rounds(session, first=first, second=second)
+    pick = 0 if state.lang == "fr" else 1
+
+    def label(outcome: str, cents: int) -> str:
+        if outcome == "—":
+            return "—"
+        name = STATUS_NAMES[ApplicationStatus(outcome)][pick]
+        return f"{name} {format_money(cents, state.lang)}" if cents else name
+
+    table = Table(title=msg("award.compare", state.lang, a=first, b=second, count=len(comparison.changes)))
+    for title in (
+        msg("conflicts.application", state.lang),
+        msg("assign.stream", state.lang),
+        msg("award.before", state.lang, round=first),
+        msg("award.before", state.lang, round=second),
+    ):
+        table.add_column(title)  # fmt: skip
+    for c in comparison.changes:
+        table.add_row(c.reference, c.stream, label(*c.before), label(*c.after))
+    out.print(table)
+    totals = Table(title=msg("award.totals", state.lang))
+    for title in ("", msg("award.before", state.lang, round=first), msg("award.before", state.lang, round=second)):
+        totals.add_column(title, justify="right")
+    for key, (a, b) in comparison.totals.items():
+        totals.add_row(key, format_money(a, state.lang), format_money(b, state.lang))
+    out.print(totals)
+
+
+@award_app.command("withdraw")
+def award_withdraw(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    reason: Annotated[str, typer.Option("--reason", help=h("Why (kept in the audit log).", "Motif (consigné)."))],
+) -> None:
+    """A funded organization withdraws; the freed money goes to the waitlist as a new draft round."""
+    from grants.awards import withdraw
+    from grants.db import unit_of_work
+    from grants.i18n import format_money
+
+    with unit_of_work(_ready_engine()) as session:
+        done = withdraw(session, reference=reference, reason=reason, actor=_actor())
+    _say("award.withdrawn", reference=done.reference, freed=format_money(done.freed_cents, state.lang))
+    _run_round(done.call_code, None, False, None, None, "waitlist", _actor())
 
 
 @audit_app.command("verify")

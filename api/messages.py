@@ -131,6 +131,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No review results yet; run `grants reviews summary` first.",
     ),
     "yes": ("oui", "yes"),
+    "award.running": ("Ronde d'attribution pour {code}…", "Award round for {code}…"),
+    "award.created": (
+        "Ronde {round} ({kind}) : {funded} financée(s), {waitlisted} en liste d'attente, {declined} refusée(s). "
+        "Méthode {method}, graine {seed}.",
+        "Round {round} ({kind}): {funded} funded, {waitlisted} waitlisted, {declined} declined. "
+        "Method {method}, seed {seed}.",
+    ),
+    "award.kind.draft": ("brouillon à approuver", "draft for approval"),
+    "award.kind.dry": ("simulation, jamais approuvable", "dry run, never approvable"),
+    "award.totals": ("Sommes par volet", "Totals by stream"),
+    "award.envelope": ("Enveloppe", "Envelope"),
+    "award.funded": ("Financé", "Funded"),
+    "award.left": ("Reste", "Left"),
+    "award.floors": ("Planchers régionaux", "Regional floors"),
+    "award.region": ("Région", "Region"),
+    "award.required": ("Requis", "Required"),
+    "award.met": ("Atteint", "Met"),
+    "award.lottery": (
+        "Tirage au sort (volet {stream}, groupe {group}, graine {seed}) : ordre {order}.",
+        "Lottery (stream {stream}, group {group}, seed {seed}): order {order}.",
+    ),
+    "award.approved": (
+        "Ronde {round} approuvée : {funded} financée(s), {waitlisted} en liste d'attente, {declined} refusée(s); "
+        "{milestones} jalon(s) de paiement créés.",
+        "Round {round} approved: {funded} funded, {waitlisted} waitlisted, {declined} declined; "
+        "{milestones} payment milestone(s) created.",
+    ),
+    "award.decisions": ("Décisions de la ronde {round}", "Decisions of round {round}"),
+    "award.outcome": ("Décision", "Decision"),
+    "award.amount": ("Montant", "Amount"),
+    "award.position": ("Position", "Position"),
+    "award.rationale": ("Motif", "Rationale"),
+    "award.compare": ("Ronde {a} et ronde {b} : {count} changement(s)", "Round {a} vs round {b}: {count} change(s)"),
+    "award.before": ("Ronde {round}", "Round {round}"),
+    "award.withdrawn": (
+        "{reference} retirée; {freed} libéré(s) pour la liste d'attente.",
+        "{reference} withdrawn; {freed} freed for the waitlist.",
+    ),
     "reviews.outliers": ("Évaluations atypiques", "Outlying reviews"),
     "reviews.missing_title": ("Évaluations manquantes : {count}", "Missing reviews: {count}"),
     "reviews.missing_more": (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
 from api.messages import msg
 from grants.errors import Lang
+from grants.i18n import format_money
 from grants.scores import RankedRow
 from grants.status import StatusView
 
@@ -72,3 +75,39 @@ def print_ranking(
             ]
             table.add_row(*cells)
         out.print(table)
+
+
+def print_round_report(out: Console, lang: Lang, report: Any, streams: dict[str, tuple[str, str]]) -> None:
+    """What an award round decided: counts, money per stream, regional floors, lottery draws."""
+    pick = 0 if lang == "fr" else 1
+    kind = msg("award.kind.dry" if report.dry_run else "award.kind.draft", lang)
+    out.print(
+        msg("award.created", lang, round=report.round_id, kind=kind, funded=report.funded,
+            waitlisted=report.waitlisted, declined=report.declined, method=report.method, seed=report.seed),
+        markup=False,
+    )  # fmt: skip
+    totals = Table(title=msg("award.totals", lang))
+    for key in ("assign.stream", "award.envelope", "award.funded", "award.left"):
+        totals.add_column(msg(key, lang), justify="left" if key == "assign.stream" else "right")
+    for code, envelope in report.envelopes.items():
+        funded = report.funded_by_stream.get(code, 0)
+        name = streams.get(code, (code, code))[pick]
+        totals.add_row(
+            name, format_money(envelope, lang), format_money(funded, lang), format_money(envelope - funded, lang)
+        )
+    out.print(totals)
+    if report.floors:
+        floors = Table(title=msg("award.floors", lang))
+        for key in ("assign.stream", "award.region", "award.required", "award.funded", "award.met"):
+            floors.add_column(msg(key, lang))
+        for f in report.floors:
+            met = msg("yes", lang) if f["met"] else (f["reason_fr"] if pick == 0 else f["reason_en"])
+            floors.add_row(f["stream"], f["region"], format_money(f["required_cents"], lang),
+                           format_money(f["funded_cents"], lang), met)  # fmt: skip
+        out.print(floors)
+    for lot in report.lotteries:
+        order = ", ".join(str(a) for a in lot["order"])
+        out.print(
+            msg("award.lottery", lang, stream=lot["stream"], group=lot["tie_group"], seed=lot["seed"], order=order),
+            markup=False,
+        )
