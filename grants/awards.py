@@ -302,11 +302,7 @@ def approve_round(session: Session, *, round_id: int, manager: str) -> Approval:
             fr=f"la ronde {round_id} a été lancée par {award_round.run_by}; un autre gestionnaire doit l'approuver",
         )
     if inputs_fingerprint(session, call=call) != award_round.inputs_hash:
-        award_round.status = "stale"
-        session.add(award_round)
-        audit.record(session, [audit.EventDraft(actor=manager, action="award.round_stale", entity="award_round",
-                                                entity_id=round_id, call_id=call.id, from_state="draft",
-                                                to_state="stale")])  # fmt: skip
+        # Refused, and nothing changes: the round stays a draft that can never pass this check.
         raise RoundRefused(
             en=f"round {round_id} is stale: reviews or scores changed since it ran; run a new round",
             fr=f"la ronde {round_id} est périmée : des évaluations ou des notes ont changé depuis; lancez une "
