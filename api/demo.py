@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.messages import msg
-from api.views import print_ranking, print_status
+from api.views import print_ranking, print_round_report, print_status
 from grants.errors import Lang
 from grants.lifecycle import STATUS_NAMES
 from grants.models import ApplicationStatus as S
@@ -183,3 +183,36 @@ def _reviews(call_code: str, lang: Lang, out: Console, actor: str) -> None:
         rows = ranking(session, call_code=call_code)
         streams = {s.code: (s.name_fr, s.name_en) for s in call_spec(get_call(session, call_code)).streams}
     print_ranking(out, lang, rows, streams, top=5)
+    _award(call_code, streams, lang, out)
+
+
+# The demo's two fund managers: one runs the award round, the other approves it.
+DEMO_MANAGERS = ("Claire Beaulieu", "Daniel Whitehorse")
+
+
+def _award(call_code: str, streams: dict[str, tuple[str, str]], lang: Lang, out: Console) -> None:
+    """An award round run by one manager and approved by another, with its totals."""
+    from sqlmodel import select
+
+    from grants.awards import approve_round
+    from grants.db import unit_of_work
+    from grants.models import AwardRound
+    from workflows.awards import award_round_flow
+    from workflows.runtime import run_flow
+
+    with unit_of_work() as session:
+        approved = session.exec(select(AwardRound).where(AwardRound.status == "approved")).first()
+    if approved is not None:  # a second demo run keeps the round it approved before
+        return
+    report = run_flow(award_round_flow, call_code=call_code, seed=2026, actor=DEMO_MANAGERS[0])
+    if report.problem_en:
+        out.print(report.problem_fr if lang == "fr" else report.problem_en, markup=False)
+        return
+    print_round_report(out, lang, report, streams)
+    with unit_of_work() as session:
+        approval = approve_round(session, round_id=report.round_id or 0, manager=DEMO_MANAGERS[1])
+    out.print(
+        msg("award.approved", lang, round=approval.round_id, funded=approval.funded, waitlisted=approval.waitlisted,
+            declined=approval.declined, milestones=approval.milestones),
+        markup=False,
+    )  # fmt: skip
