@@ -479,7 +479,7 @@ def withdraw(session: Session, *, reference: str, reason: str, actor: str) -> Wi
     return Withdrawal(call.code, app.reference, freed)
 
 
-def waitlist_envelopes(session: Session, *, call: Call, spec: CallSpec) -> dict[str, int]:
-    """Money each stream can still commit: its envelope less what funded projects hold."""
+def waitlist_envelopes(session: Session, *, call: Call, envelopes_cents: dict[str, int]) -> dict[str, int]:
+    """Money each stream can still commit: the round's envelope less what funded projects hold."""
     committed = funded_so_far(session, call=call)
-    return {s.code: max(to_cents(s.envelope) - committed.get(s.code, 0), 0) for s in spec.streams}
+    return {code: max(cents - committed.get(code, 0), 0) for code, cents in envelopes_cents.items()}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
-from scoring.allocation import Candidate, Policy, allocate
 
 from grants.awards import (
     CandidateRow,
@@ -26,6 +25,7 @@ from grants.calls import call_spec, get_call
 from grants.callspec import RoundPolicySpec, load_round_policy
 from grants.db import unit_of_work
 from grants.errors import DomainError
+from scoring.allocation import Candidate, Policy, allocate
 from workflows.retry import transient_database_error
 
 
@@ -69,8 +69,8 @@ def load_round_inputs(
             spec = call_spec(call)
             policy = resolve_policy(spec, override, seed=seed)
             if kind == "waitlist":
-                policy = ResolvedPolicy(**{**policy.__dict__, "envelopes_cents": waitlist_envelopes(
-                    session, call=call, spec=spec)})  # fmt: skip
+                left = waitlist_envelopes(session, call=call, envelopes_cents=policy.envelopes_cents)
+                policy = replace(policy, envelopes_cents=left)
             return RoundInputs(
                 policy=policy,
                 candidates=candidates(session, call=call, kind=kind),
