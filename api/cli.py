@@ -70,6 +70,16 @@ reviews_app = typer.Typer(help=h("Reviews, their summary and moderation.", "Éva
 app.add_typer(reviews_app, name="reviews")
 award_app = typer.Typer(help=h("Award rounds: allocation, approval, waitlist.", "Rondes d'attribution."))
 app.add_typer(award_app, name="award")
+notices_app = typer.Typer(
+    cls=DefaultGroup,
+    help=h(
+        "Letters to applicants: `grants notices ROUND --out DIR`, `grants notices ineligible CALL`, "
+        "`grants notices sent ROUND`.",
+        "Lettres aux demandeurs : `grants notices RONDE --out DOSSIER`, `grants notices ineligible APPEL`, "
+        "`grants notices sent RONDE`.",
+    ),
+)
+app.add_typer(notices_app, name="notices")
 app.add_typer(reviewers_app, name="reviewers")
 app.add_typer(conflicts_app, name="conflicts")
 app.add_typer(call_app, name="call")
@@ -783,6 +793,57 @@ def award_withdraw(
         done = withdraw(session, reference=reference, reason=reason, actor=_actor())
     _say("award.withdrawn", reference=done.reference, freed=format_money(done.freed_cents, state.lang))
     _run_round(done.call_code, None, False, None, None, "waitlist", _actor())
+
+
+@notices_app.command("run")
+def notices_round(
+    round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("An approved round.", "Une ronde approuvée."))],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help=h("Folder for the letters.", "Dossier des lettres."))
+    ] = None,
+) -> None:
+    """One DOCX per decision of an approved round, and manifest.csv; a rerun finishes what is missing."""
+    from workflows.notices import round_notices_flow
+
+    _finish_notices(round_notices_flow, round_id=round_id, out_dir=str(out_dir.resolve()) if out_dir else None)
+
+
+@notices_app.command("ineligible")
+def notices_ineligible(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help=h("Folder for the letters.", "Dossier des lettres."))
+    ] = None,
+) -> None:
+    """A letter to each ineligible applicant explaining why (once per application)."""
+    from workflows.notices import ineligible_notices_flow
+
+    _finish_notices(ineligible_notices_flow, call_code=call, out_dir=str(out_dir.resolve()) if out_dir else None)
+
+
+def _finish_notices(flow: Any, **parameters: Any) -> None:
+    _ready_engine()
+    from workflows.runtime import run_flow
+
+    with err.status(msg("notices.running", state.lang)):
+        report = run_flow(flow, actor=_actor(), **parameters)
+    if report.problem_en:
+        raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
+    _say("notices.done", generated=report.generated, total=report.total, folder=report.folder)
+    _say("notices.manifest", path=report.manifest)
+
+
+@notices_app.command("sent")
+def notices_sent(
+    round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("The round.", "La ronde."))],
+) -> None:
+    """Record that a round's letters went out (each letter once; audited)."""
+    from grants.db import unit_of_work
+    from grants.notice_records import mark_sent
+
+    with unit_of_work(_ready_engine()) as session:
+        count = mark_sent(session, round_id=round_id, actor=_actor())
+    _say("notices.sent", count=count)
 
 
 @audit_app.command("verify")

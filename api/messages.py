@@ -131,6 +131,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No review results yet; run `grants reviews summary` first.",
     ),
     "yes": ("oui", "yes"),
+    "notices.running": ("Rédaction des lettres…", "Writing the letters…"),
+    "notices.done": (
+        "{generated} lettre(s) rédigée(s); {total} au manifeste. Dossier : {folder}",
+        "{generated} letter(s) written; {total} in the manifest. Folder: {folder}",
+    ),
+    "notices.manifest": ("Manifeste : {path}", "Manifest: {path}"),
+    "notices.sent": ("{count} lettre(s) marquée(s) comme envoyée(s).", "{count} letter(s) marked as sent."),
     "award.running": ("Ronde d'attribution pour {code}…", "Award round for {code}…"),
     "award.created": (
         "Ronde {round} ({kind}) : {funded} financée(s), {waitlisted} en liste d'attente, {declined} refusée(s). "

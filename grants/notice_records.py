@@ -289,7 +289,9 @@ def record_notices(session: Session, *, written: Sequence[WrittenNotice], actor:
     return len(fresh)
 
 
-def write_manifest(session: Session, *, path: Path, round_id: int | None = None, call_code: str | None = None) -> Path:
+def write_manifest(
+    session: Session, *, path: Path, round_id: int | None = None, call_code: str | None = None
+) -> tuple[str, int]:
     """manifest.csv: reference, kind, language, file, SHA-256 of every letter of the round (or call)."""
     stmt = sa_select(
         col(Application.reference), col(Notice.kind), col(Notice.language), col(Notice.file_path), col(Notice.sha256)
@@ -304,7 +306,7 @@ def write_manifest(session: Session, *, path: Path, round_id: int | None = None,
         [(ref, kind, lang, Path(file).name, sha) for ref, kind, lang, file, sha in rows],
         columns=["reference", "kind", "language", "file", "sha256"],
     )
-    return write_csv_atomically(path, frame)
+    return str(write_csv_atomically(path, frame)), len(frame)
 
 
 def mark_sent(session: Session, *, round_id: int, actor: str) -> int:
