@@ -203,6 +203,7 @@ def _award(call_code: str, streams: dict[str, tuple[str, str]], lang: Lang, out:
     with unit_of_work() as session:
         approved = session.exec(select(AwardRound).where(AwardRound.status == "approved")).first()
     if approved is not None:  # a second demo run keeps the round it approved before
+        _letters(call_code, approved.id or 0, lang, out)
         return
     report = run_flow(award_round_flow, call_code=call_code, seed=2026, actor=DEMO_MANAGERS[0])
     if report.problem_en:
@@ -216,3 +217,20 @@ def _award(call_code: str, streams: dict[str, tuple[str, str]], lang: Lang, out:
             declined=approval.declined, milestones=approval.milestones),
         markup=False,
     )  # fmt: skip
+    _letters(call_code, approval.round_id, lang, out)
+
+
+def _letters(call_code: str, round_id: int, lang: Lang, out: Console) -> None:
+    """The round's decision letters and the ineligibility letters, with where they are."""
+    from grants.settings import get_settings
+    from workflows.notices import ineligible_notices_flow, round_notices_flow
+    from workflows.runtime import run_flow
+
+    folder = (get_settings().home / "demo" / "notices").resolve()
+    for flow, parameters in (
+        (round_notices_flow, {"round_id": round_id, "out_dir": str(folder / f"round-{round_id}")}),
+        (ineligible_notices_flow, {"call_code": call_code, "out_dir": str(folder / "ineligible")}),
+    ):
+        report = run_flow(flow, actor=DEMO_MANAGERS[1], **parameters)
+        out.print(msg("notices.done", lang, generated=report.generated, total=report.total, folder=report.folder),
+                  markup=False)  # fmt: skip

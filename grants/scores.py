@@ -37,6 +37,17 @@ from grants.models import (
 from grants.tabular import neutralize_formula, write_csv_atomically
 
 CONFIDENCE = 0.9  # intervals and near-ties in the ranking
+# Applications whose reviews count: in review, and every stage after it.
+REVIEWED_OR_LATER = (
+    ApplicationStatus.in_review,
+    ApplicationStatus.reviewed,
+    ApplicationStatus.funded,
+    ApplicationStatus.waitlisted,
+    ApplicationStatus.declined,
+    ApplicationStatus.active,
+    ApplicationStatus.completed,
+    ApplicationStatus.terminated,
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +100,7 @@ def review_data(session: Session, *, call_code: str) -> ReviewData:
         .outerjoin(Moderation, col(Moderation.application_id) == col(Application.id))
         .where(
             col(Application.call_id) == call.id,
-            col(Application.status).in_([ApplicationStatus.in_review.value, ApplicationStatus.reviewed.value]),
+            col(Application.status).in_([s.value for s in REVIEWED_OR_LATER]),
         )
         .order_by(col(Application.id))
     ).all()
