@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from grants.applications import StoredIntake, store_intake
 from grants.calls import get_call, save_call
 from grants.callspec import CallSpec, load_call_spec
 from grants.db import unit_of_work
 from grants.intake import EXPECTED_COLUMNS, ValidatedFile, read_table, validate_rows
-from grants.models import Call
+from grants.models import Application, ApplicationScore, Call
 from grants.reviewers import StoredReviewers, store_reviewers, validate_reviewers
 
 EXAMPLE_CALL = Path(__file__).resolve().parents[1] / "examples" / "csf-2026.toml"
@@ -122,3 +123,19 @@ def add_reviewers(engine: Engine, path: Path, rows: list[dict[str, str]]) -> Sto
     assert checked.errors == []
     with unit_of_work(engine) as session:
         return store_reviewers(session, call=get_call(session, "csf-2026"), rows=checked.rows, actor="pool.test")
+
+
+SCORES = [4.6, 4.2, 3.9, 3.4, 2.1]
+
+
+def reviewed_applications(engine: Engine, tmp_path: Path) -> None:
+    """Five reviewed applications asking $125,000 each, scored from 4.6 down to 2.1 (below the line)."""
+    create_example_call(engine)
+    take_in(engine, tmp_path / "apps.csv", [application_row(n, regions_served="toronto") for n in range(1, 6)])
+    with unit_of_work(engine) as session:
+        apps = session.exec(select(Application).order_by(col(Application.id))).all()
+        for rank, (app, score) in enumerate(zip(apps, SCORES, strict=True), start=1):
+            app.status = "reviewed"  # type: ignore[assignment]
+            session.add(app)
+            session.add(ApplicationScore(application_id=app.id or 0, calibrated=score, standard_error=0.05,
+                                         rank=rank, tie_group=rank, n_reviews=3))  # fmt: skip

@@ -5,29 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import select
 
 from grants.awards import approve_round, round_decisions
 from grants.db import unit_of_work
-from grants.models import Application, ApplicationScore, Milestone
-from tests.factories import application_row, create_example_call, take_in
+from grants.models import Application, Milestone
+from tests.factories import reviewed_applications
 from workflows.awards import award_round_flow
 from workflows.runtime import run_flow
-
-SCORES = [4.6, 4.2, 3.9, 3.4, 2.1]
-
-
-def _reviewed(engine: Engine, tmp_path: Path) -> None:
-    """Five reviewed applications asking $125,000 each, scored from 4.6 down to 2.1 (below the line)."""
-    create_example_call(engine)
-    take_in(engine, tmp_path / "apps.csv", [application_row(n, regions_served="toronto") for n in range(1, 6)])
-    with unit_of_work(engine) as session:
-        apps = session.exec(select(Application).order_by(col(Application.id))).all()
-        for rank, (app, score) in enumerate(zip(apps, SCORES, strict=True), start=1):
-            app.status = "reviewed"  # type: ignore[assignment]
-            session.add(app)
-            session.add(ApplicationScore(application_id=app.id or 0, calibrated=score, standard_error=0.05,
-                                         rank=rank, tie_group=rank, n_reviews=3))  # fmt: skip
 
 
 def _decisions(engine: Engine, round_id: int) -> list[tuple[str, str, int, int | None]]:
@@ -37,7 +22,7 @@ def _decisions(engine: Engine, round_id: int) -> list[tuple[str, str, int, int |
 
 
 def test_award_round_flow_funds_within_the_envelope_and_is_reproducible(engine: Engine, tmp_path: Path) -> None:
-    _reviewed(engine, tmp_path)
+    reviewed_applications(engine, tmp_path)
     policy = tmp_path / "tight.toml"
     policy.write_text("envelopes = { csf = 300000 }\nregion_floors = {}\npartial_funding = false\n", encoding="utf-8")
 
@@ -61,7 +46,7 @@ def test_award_round_flow_funds_within_the_envelope_and_is_reproducible(engine: 
 def test_award_round_flow_approved_round_then_withdrawal_promotes_the_waitlist(engine: Engine, tmp_path: Path) -> None:
     from grants.awards import withdraw
 
-    _reviewed(engine, tmp_path)
+    reviewed_applications(engine, tmp_path)
     policy = tmp_path / "tight.toml"
     policy.write_text("envelopes = { csf = 300000 }\nregion_floors = {}\npartial_funding = false\n", encoding="utf-8")
     report = run_flow(award_round_flow, call_code="csf-2026", policy_file=str(policy), seed=5, actor="Manager A")
