@@ -196,6 +196,8 @@ def _run_intake(call: str, file: Path, out_dir: Path | None) -> Any:
             _say("intake.errors", path=report.error_report)
         if report.token_file:
             _say("intake.tokens", path=report.token_file)
+        if report.receipts:
+            _say("intake.receipts", path=report.receipts)
     return report
 
 

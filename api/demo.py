@@ -113,6 +113,8 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
         out.print(msg("intake.errors", lang, path=report.error_report), markup=False)
     if report.token_file:
         out.print(msg("intake.tokens", lang, path=report.token_file), markup=False)
+    if report.receipts:
+        out.print(msg("intake.receipts", lang, path=report.receipts), markup=False)
     out.print(msg("demo.files", lang, path=folder), markup=False)
 
 

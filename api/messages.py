@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rejected} rejected.",
     ),
     "intake.errors": ("Rapport des lignes rejetées : {path}", "Report of rejected rows: {path}"),
+    "intake.receipts": ("Accusés de réception : {path}", "Receipt letters: {path}"),
     "intake.tokens": (
         "Jetons d'accès des demandeurs (à transmettre, puis à détruire) : {path}",
         "Applicants' access tokens (to send, then destroy): {path}",

@@ -290,7 +290,7 @@ def record_notices(session: Session, *, written: Sequence[WrittenNotice], actor:
 
 
 def write_manifest(
-    session: Session, *, path: Path, round_id: int | None = None, call_code: str | None = None
+    session: Session, *, path: Path, round_id: int | None = None, call_code: str | None = None, kind: str | None = None
 ) -> tuple[str, int]:
     """manifest.csv: reference, kind, language, file, SHA-256 of every letter of the round (or call)."""
     stmt = sa_select(
@@ -301,6 +301,8 @@ def write_manifest(
     else:
         call = get_call(session, call_code or "")
         stmt = stmt.where(col(Application.call_id) == call.id, col(Notice.round_id).is_(None))
+    if kind is not None:
+        stmt = stmt.where(col(Notice.kind) == kind)
     rows = session.execute(stmt.order_by(col(Application.reference), col(Notice.kind))).all()
     frame = pd.DataFrame(
         [(ref, kind, lang, Path(file).name, sha) for ref, kind, lang, file, sha in rows],
@@ -340,3 +342,34 @@ def call_of_round(session: Session, round_id: int) -> Call:
         get_round(session, round_id)
         raise AssertionError("unreachable")
     return call
+
+
+def receipt_jobs(session: Session, *, call_code: str, tokens: Sequence[Any]) -> list[NoticeJob]:
+    """Receipt letters for applications just taken in, each with its reference and access token.
+
+    ``tokens``: the ``IssuedToken`` records intake returned; only then is a token known in clear.
+    """
+    call = get_call(session, call_code)
+    by_reference = {t.reference: t.token for t in tokens}
+    references = list(by_reference)
+    rows: list[tuple[Application, Organization, Stream]] = []
+    for start in range(0, len(references), 900):
+        rows.extend(
+            session.exec(
+                select(Application, Organization, Stream)
+                .join(Organization, col(Organization.id) == col(Application.organization_id))
+                .join(Stream, col(Stream.id) == col(Application.stream_id))
+                .where(Application.call_id == call.id, col(Application.reference).in_(references[start : start + 900]))
+            ).all()
+        )
+    rows.sort(key=lambda r: r[0].reference)
+    keys = [dedupe_key(a.id or 0, "receipt") for a, _, _ in rows]
+    done = _stored_keys(session, keys)
+    jobs = []
+    for (app, org, stream), key in zip(rows, keys, strict=True):
+        if key in done:
+            continue
+        fields = _base(call, app, org, stream, "receipt") | {"access_token": by_reference[app.reference]}
+        jobs.append(NoticeJob(key, app.id or 0, "receipt", None, None, app.language,
+                              f"{app.reference}-receipt-{app.language}.docx", fields))  # fmt: skip
+    return jobs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from prefect import flow, task
@@ -22,6 +22,7 @@ from grants.intake import (
     write_error_report,
     write_token_file,
 )
+from grants.notice_records import receipt_jobs, write_manifest
 from grants.settings import get_settings
 from workflows.retry import transient_database_error
 
@@ -38,6 +39,7 @@ class IntakeReport:
     rejected: int
     error_report: str | None
     token_file: str | None
+    receipts: str | None = None  # folder of the receipt letters
     # Set when the whole file was refused (unreadable, missing columns, unknown call).
     problem_en: str | None = None
     problem_fr: str | None = None
@@ -110,15 +112,39 @@ def write_intake_files(
     )
 
 
+@task(cache_policy=NO_CACHE)
+def receipt_letters(call_code: str, stored: StoredIntake, out_dir: str | None, actor: str) -> str | None:
+    """A receipt letter (reference and access token) for each application just taken in."""
+    from workflows.notices import generate_letters
+
+    if not stored.created:
+        return None
+    with unit_of_work() as session:
+        jobs = receipt_jobs(session, call_code=call_code, tokens=stored.created)
+    folder = Path(out_dir) / "receipts" if out_dir else get_settings().output_dir / "notices" / f"{call_code}-receipts"
+    generate_letters.fn(jobs, str(folder), actor)
+    with unit_of_work() as session:
+        write_manifest(session, path=folder / "manifest.csv", call_code=call_code, kind="receipt")
+    return str(folder)
+
+
 @flow(name="intake", log_prints=False)
-def intake_flow(call_code: str, path: str, out_dir: str | None = None, actor: str = "system") -> IntakeReport:
-    """Take in a file of applications for a call."""
+def intake_flow(
+    call_code: str, path: str, out_dir: str | None = None, actor: str = "system", receipts: bool = True
+) -> IntakeReport:
+    """Take in a file of applications for a call; each new applicant gets a receipt letter."""
     validated = validate_intake_file(call_code, path)
     if isinstance(validated, FileProblem):
-        return IntakeReport(call_code, Path(path).name, 0, 0, 0, 0, None, None, validated.en, validated.fr)
+        return IntakeReport(
+            call_code, Path(path).name, 0, 0, 0, 0, None, None, problem_en=validated.en, problem_fr=validated.fr
+        )
     # quote(): Prefect would otherwise walk every row looking for upstream futures.
     stored = store_valid_rows(call_code, quote(validated), actor)  # type: ignore[call-overload]
-    return write_intake_files(call_code, path, quote(validated), quote(stored), out_dir)  # type: ignore[call-overload]
+    report = write_intake_files(call_code, path, quote(validated), quote(stored), out_dir)  # type: ignore[call-overload]
+    if receipts:
+        folder = receipt_letters(call_code, quote(stored), out_dir, actor)  # type: ignore[call-overload]
+        return replace(report, receipts=folder)
+    return report
 
 
 def report_dict(report: IntakeReport) -> dict[str, object]:

@@ -81,9 +81,11 @@ def generate_letters(jobs: list[NoticeJob], folder: str, actor: str) -> int:
 
 
 @task(cache_policy=NO_CACHE)
-def manifest_for(folder: str, round_id: int | None, call_code: str | None) -> tuple[str, int]:
+def manifest_for(folder: str, round_id: int | None, call_code: str | None, kind: str | None = None) -> tuple[str, int]:
     with unit_of_work() as session:
-        return write_manifest(session, path=Path(folder) / "manifest.csv", round_id=round_id, call_code=call_code)
+        return write_manifest(
+            session, path=Path(folder) / "manifest.csv", round_id=round_id, call_code=call_code, kind=kind
+        )
 
 
 def _folder(out_dir: str | None, name: str) -> str:
@@ -110,5 +112,5 @@ def ineligible_notices_flow(call_code: str, out_dir: str | None = None, actor: s
     if isinstance(jobs, DomainError):
         return NoticeReport(0, 0, folder, "", jobs.en, jobs.fr)
     generated = generate_letters(quote(jobs), folder, actor)  # type: ignore[call-overload]
-    manifest, total = manifest_for(folder, None, call_code)
+    manifest, total = manifest_for(folder, None, call_code, "ineligible")
     return NoticeReport(generated, total, folder, manifest)

@@ -118,7 +118,7 @@ def test_cli_screen_override_and_status(
         "Motifs :",
     ]
     assert out.splitlines()[8] == "  - Décision du bureau du fonds : Shelter run by the city"
-    assert _run(capsys, "audit", "verify") == (0, "Audit log intact: 3 event(s) checked.\n", "")
+    assert _run(capsys, "audit", "verify") == (0, "Audit log intact: 4 event(s) checked.\n", "")
 
 
 def test_cli_demo_runs_quietly_in_a_fresh_home(tmp_path: Path) -> None:
