@@ -227,6 +227,8 @@ def _run_screening(call: str) -> Any:
         ineligible=summary.ineligible,
         review=summary.needs_review,
     )
+    if summary.letters:
+        _say("screen.letters", path=summary.letters)
     return summary
 
 

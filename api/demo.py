@@ -73,6 +73,8 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
         ),
         markup=False,
     )
+    if screening.letters:
+        out.print(msg("screen.letters", lang, path=screening.letters), markup=False)
 
     _review_setup(spec.code, files.reviewers_file, files.conflicts_file, folder / "out", lang, out, actor)
 
@@ -223,16 +225,13 @@ def _award(call_code: str, streams: dict[str, tuple[str, str]], lang: Lang, out:
 
 
 def _letters(call_code: str, round_id: int, lang: Lang, out: Console) -> None:
-    """The round's decision letters and the ineligibility letters, with where they are."""
+    """The round's decision letters, with where they are."""
     from grants.settings import get_settings
-    from workflows.notices import ineligible_notices_flow, round_notices_flow
+    from workflows.notices import round_notices_flow
     from workflows.runtime import run_flow
 
     folder = (get_settings().home / "demo" / "notices").resolve()
-    for flow, parameters in (
-        (round_notices_flow, {"round_id": round_id, "out_dir": str(folder / f"round-{round_id}")}),
-        (ineligible_notices_flow, {"call_code": call_code, "out_dir": str(folder / "ineligible")}),
-    ):
-        report = run_flow(flow, actor=DEMO_MANAGERS[1], **parameters)
-        out.print(msg("notices.done", lang, generated=report.generated, total=report.total, folder=report.folder),
-                  markup=False)  # fmt: skip
+    report = run_flow(round_notices_flow, round_id=round_id, out_dir=str(folder / f"round-{round_id}"),
+                      actor=DEMO_MANAGERS[1])  # fmt: skip
+    out.print(msg("notices.done", lang, generated=report.generated, total=report.total, folder=report.folder),
+              markup=False)  # fmt: skip

@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rejected} rejected.",
     ),
     "intake.errors": ("Rapport des lignes rejetées : {path}", "Report of rejected rows: {path}"),
+    "screen.letters": ("Lettres de non-admissibilité : {path}", "Ineligibility letters: {path}"),
     "intake.receipts": ("Accusés de réception : {path}", "Receipt letters: {path}"),
     "intake.tokens": (
         "Jetons d'accès des demandeurs (à transmettre, puis à détruire) : {path}",

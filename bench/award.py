@@ -96,16 +96,22 @@ def best_of(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
     return min(times), result
 
 
-def summary(name: str, result: RoundResult, policy: Policy) -> str:
+def summary(name: str, candidates: list[Candidate], result: RoundResult, policy: Policy) -> str:
     outcomes = [d.outcome for d in result.decisions]
+    partial = sum(0 < d.amount_cents < c.requested_cents for c, d in zip(candidates, result.decisions, strict=True))
     spent = " ".join(
         f"{s}={result.funded_by_stream[s] / policy.envelopes_cents[s]:.4%}" for s in sorted(result.funded_by_stream)
     )
-    floors = " ".join(f"{f.stream}/{f.region}={'met' if f.met else 'NOT met'}" for f in result.floors)
+    floors = " ".join(f"{f.stream}/{f.region}={'met' if f.met else 'NOT_met'}" for f in result.floors)
+    proven = (
+        "proven_optimal"
+        if all("(proven optimal)" in d.rationale_en for d in result.decisions if d.rule == "optimal")
+        else "gap_reported"
+    )
     return (
-        f"{name}: funded={outcomes.count('funded')} waitlisted={outcomes.count('waitlisted')} "
-        f"declined={outcomes.count('declined')} partial={sum(d.rule == 'partial' for d in result.decisions)} "
-        f"lotteries={len(result.lotteries)} spent {spent} {floors}"
+        f"{name}: funded={outcomes.count('funded')} partial={partial} waitlisted={outcomes.count('waitlisted')} "
+        f"declined={outcomes.count('declined')} lotteries={len(result.lotteries)} spent {spent} {floors}"
+        + (f" {proven}" if name == "optimal" else "")
     )
 
 
@@ -121,8 +127,8 @@ def main() -> None:
     rank_order_s, by_rank = best_of(args.repeat, lambda: allocate(candidates, policy))
     optimal_s, by_milp = best_of(args.repeat, lambda: allocate(candidates, optimal))
     print(f"applications={len(candidates)} envelopes={dict(policy.envelopes_cents)}")
-    print(summary("rank_order", by_rank, policy))
-    print(summary("optimal", by_milp, policy))
+    print(summary("rank_order", candidates, by_rank, policy))
+    print(summary("optimal", candidates, by_milp, policy))
     weighted = {
         name: sum(d.amount_cents * (c.score or 0.0) for c, d in zip(candidates, result.decisions, strict=True))
         for name, result in (("rank_order", by_rank), ("optimal", by_milp))

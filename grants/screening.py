@@ -39,6 +39,7 @@ class ScreeningSummary:
     ineligible: int = 0
     needs_review: int = 0
     failures_by_rule: dict[str, int] = field(default_factory=dict)
+    letters: str | None = None  # folder of the ineligibility letters, when the flow wrote them
 
 
 def organizations_not_in_good_standing(session: Session, organization_ids: set[int]) -> set[int]:

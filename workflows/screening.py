@@ -6,7 +6,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from grants.db import unit_of_work
+from grants.notice_records import ineligible_jobs, write_manifest
 from grants.screening import ScreeningSummary, screen_call
+from grants.settings import get_settings
 from workflows.retry import transient_database_error
 
 
@@ -17,7 +19,24 @@ def screen_submitted(call_code: str, actor: str) -> ScreeningSummary:
         return screen_call(session, call_code=call_code, actor=actor)
 
 
+@task(cache_policy=NO_CACHE)
+def ineligibility_letters(call_code: str, actor: str) -> str:
+    """A letter to each newly ineligible applicant, explaining why (once per application)."""
+    from workflows.notices import generate_letters
+
+    with unit_of_work() as session:
+        jobs = ineligible_jobs(session, call_code=call_code)
+    folder = get_settings().output_dir / "notices" / f"{call_code}-ineligible"
+    generate_letters.fn(jobs, str(folder), actor)
+    with unit_of_work() as session:
+        write_manifest(session, path=folder / "manifest.csv", call_code=call_code, kind="ineligible")
+    return str(folder)
+
+
 @flow(name="screening")
-def screening_flow(call_code: str, actor: str = "system") -> ScreeningSummary:
-    """Screen a call's submitted applications for eligibility."""
-    return screen_submitted(call_code, actor)
+def screening_flow(call_code: str, actor: str = "system", letters: bool = True) -> ScreeningSummary:
+    """Screen a call's submitted applications for eligibility; ineligible applicants get a letter."""
+    summary = screen_submitted(call_code, actor)
+    if letters and summary.ineligible:
+        summary.letters = ineligibility_letters(call_code, actor)
+    return summary
