@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/assignment.py
 	$(BIN)/python bench/scoring.py
+	$(BIN)/python bench/award.py
 	$(BIN)/python bench/notices.py
 
 clean:
