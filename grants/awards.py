@@ -115,7 +115,13 @@ class CandidateRow:
 
 def candidates(session: Session, *, call: Call, kind: RoundKind) -> list[CandidateRow]:
     """Reviewed applications (initial round) or the waitlist (a round for freed money), with their ranking."""
-    status = ApplicationStatus.reviewed if kind == "initial" else ApplicationStatus.waitlisted
+    # An initial round weighs every reviewed application; once a round is approved only dry runs
+    # can run again (what-if), over the same applications, whatever their decision since.
+    statuses = (
+        [ApplicationStatus.reviewed, ApplicationStatus.funded, ApplicationStatus.waitlisted, ApplicationStatus.declined]
+        if kind == "initial"
+        else [ApplicationStatus.waitlisted]
+    )
     rows = session.execute(
         sa_select(
             col(Application.id),
@@ -132,7 +138,7 @@ def candidates(session: Session, *, call: Call, kind: RoundKind) -> list[Candida
         .join(Stream, col(Stream.id) == col(Application.stream_id))
         .outerjoin(ApplicationScore, col(ApplicationScore.application_id) == col(Application.id))
         .outerjoin(Moderation, col(Moderation.application_id) == col(Application.id))
-        .where(col(Application.call_id) == call.id, col(Application.status) == status.value)
+        .where(col(Application.call_id) == call.id, col(Application.status).in_([s.value for s in statuses]))
         .order_by(col(Application.id))
     ).all()
     return [
