@@ -373,3 +373,36 @@ def receipt_jobs(session: Session, *, call_code: str, tokens: Sequence[Any]) -> 
         jobs.append(NoticeJob(key, app.id or 0, "receipt", None, None, app.language,
                               f"{app.reference}-receipt-{app.language}.docx", fields))  # fmt: skip
     return jobs
+
+
+def reminder_jobs(session: Session) -> list[NoticeJob]:
+    """A reminder for each overdue milestone that has not had one: its report is late, its payment held."""
+    rows = session.exec(
+        select(Milestone, Application, Organization, Stream, Call)
+        .join(Application, col(Application.id) == col(Milestone.application_id))
+        .join(Organization, col(Organization.id) == col(Application.organization_id))
+        .join(Stream, col(Stream.id) == col(Application.stream_id))
+        .join(Call, col(Call.id) == col(Application.call_id))
+        .where(col(Milestone.status) == "overdue")
+        .order_by(col(Milestone.id))
+    ).all()
+    keys = [dedupe_key(m.application_id, "reminder", milestone_id=m.id) for m, _, _, _, _ in rows]
+    done = _stored_keys(session, keys)
+    jobs = []
+    for (milestone, app, org, stream, call), key in zip(rows, keys, strict=True):
+        if key in done:
+            continue
+        number = None
+        if milestone.kind == "interim":
+            number = sum(
+                1 for m in session.exec(select(Milestone.sequence).where(
+                    Milestone.application_id == app.id, Milestone.kind == "interim",
+                    col(Milestone.sequence) <= milestone.sequence))
+            )  # fmt: skip
+        fields = _base(call, app, org, stream, "reminder") | {
+            "milestone": {"kind": milestone.kind, "due_date": milestone.due_date.isoformat(),
+                          "amount_cents": milestone.amount_cents, "report_required": True, "number": number}
+        }  # fmt: skip
+        jobs.append(NoticeJob(key, app.id or 0, "reminder", None, milestone.id, app.language,
+                              f"{app.reference}-reminder-{milestone.sequence}-{app.language}.docx", fields))  # fmt: skip
+    return jobs
