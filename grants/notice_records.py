@@ -378,20 +378,21 @@ def receipt_jobs(session: Session, *, call_code: str, tokens: Sequence[Any]) -> 
 def reminder_jobs(session: Session) -> list[NoticeJob]:
     """A reminder for each overdue milestone that has not had one: its report is late, its payment held."""
     rows = session.exec(
-        select(Milestone, Application, Organization, Stream, Call)
+        select(Milestone, Application, Organization, Stream)
         .join(Application, col(Application.id) == col(Milestone.application_id))
         .join(Organization, col(Organization.id) == col(Application.organization_id))
         .join(Stream, col(Stream.id) == col(Application.stream_id))
-        .join(Call, col(Call.id) == col(Application.call_id))
         .where(col(Milestone.status) == "overdue")
         .order_by(col(Milestone.id))
     ).all()
-    keys = [dedupe_key(m.application_id, "reminder", milestone_id=m.id) for m, _, _, _, _ in rows]
+    keys = [dedupe_key(m.application_id, "reminder", milestone_id=m.id) for m, _, _, _ in rows]
+    calls = {c.id: c for c in session.exec(select(Call))}
     done = _stored_keys(session, keys)
     jobs = []
-    for (milestone, app, org, stream, call), key in zip(rows, keys, strict=True):
+    for (milestone, app, org, stream), key in zip(rows, keys, strict=True):
         if key in done:
             continue
+        call = calls[app.call_id]
         number = None
         if milestone.kind == "interim":
             number = sum(
@@ -403,6 +404,6 @@ def reminder_jobs(session: Session) -> list[NoticeJob]:
             "milestone": {"kind": milestone.kind, "due_date": milestone.due_date.isoformat(),
                           "amount_cents": milestone.amount_cents, "report_required": True, "number": number}
         }  # fmt: skip
-        jobs.append(NoticeJob(key, app.id or 0, "reminder", None, milestone.id, app.language,
-                              f"{app.reference}-reminder-{milestone.sequence}-{app.language}.docx", fields))  # fmt: skip
+        name = f"{app.reference}-reminder-{milestone.sequence}-{app.language}.docx"
+        jobs.append(NoticeJob(key, app.id or 0, "reminder", None, milestone.id, app.language, name, fields))
     return jobs
