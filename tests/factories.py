@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from grants.applications import StoredIntake, store_intake
+from grants.awards import DecisionRow, approve_round, inputs_fingerprint, record_round, resolve_policy
 from grants.calls import get_call, save_call
 from grants.callspec import CallSpec, load_call_spec
 from grants.db import unit_of_work
@@ -139,3 +140,22 @@ def reviewed_applications(engine: Engine, tmp_path: Path) -> None:
             session.add(app)
             session.add(ApplicationScore(application_id=app.id or 0, calibrated=score, standard_error=0.05,
                                          rank=rank, tie_group=rank, n_reviews=3))  # fmt: skip
+
+
+FUNDED_REFERENCE = "CSF-2026-00001"
+
+
+def funded_application(engine: Engine, tmp_path: Path) -> None:
+    """CSF-2026-00001 funded $125,000 (starts 2026-07-01, 24 months): payments on signing and every 6 months."""
+    reviewed_applications(engine, tmp_path)
+    with unit_of_work(engine) as session:
+        app = session.exec(select(Application).where(Application.reference == FUNDED_REFERENCE)).one()
+        call = get_call(session, "csf-2026")
+        award_round = record_round(
+            session, call_code="csf-2026", policy=resolve_policy(example_spec(), None, seed=1),
+            decisions=[DecisionRow(app.id or 0, "funded", 12_500_000, None, "rank", "Funded.", "Financée.")],
+            report={}, inputs_hash=inputs_fingerprint(session, call=call), dry_run=False, run_by="A", kind="initial",
+        )  # fmt: skip
+        round_id = award_round.id or 0
+    with unit_of_work(engine) as session:
+        approve_round(session, round_id=round_id, manager="B")

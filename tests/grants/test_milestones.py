@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from grants.awards import DecisionRow, approve_round, inputs_fingerprint, record_round, resolve_policy
-from grants.calls import get_call
 from grants.db import unit_of_work
 from grants.errors import IllegalTransition, InvalidInput
 from grants.milestones import (
@@ -22,27 +20,11 @@ from grants.milestones import (
     sign_agreement,
     submit_report,
 )
-from grants.models import Application, AuditEvent, Milestone
-from tests.factories import example_spec, reviewed_applications
+from grants.models import AuditEvent, Milestone
+from tests.factories import FUNDED_REFERENCE as REF
+from tests.factories import funded_application
 
 KNOWN = {"people_reached_awareness": 1, "frontline_workers_trained": 1}
-REF = "CSF-2026-00001"
-
-
-def _funded(engine: Engine, tmp_path: Path) -> None:
-    """CSF-2026-00001 funded $125,000 (starts 2026-07-01, 24 months): payments on signing and every 6 months."""
-    reviewed_applications(engine, tmp_path)
-    with unit_of_work(engine) as session:
-        app = session.exec(select(Application).where(Application.reference == REF)).one()
-        call = get_call(session, "csf-2026")
-        award_round = record_round(
-            session, call_code="csf-2026", policy=resolve_policy(example_spec(), None, seed=1),
-            decisions=[DecisionRow(app.id or 0, "funded", 12_500_000, None, "rank", "Funded.", "Financée.")],
-            report={}, inputs_hash=inputs_fingerprint(session, call=call), dry_run=False, run_by="A", kind="initial",
-        )  # fmt: skip
-        round_id = award_round.id or 0
-    with unit_of_work(engine) as session:
-        approve_round(session, round_id=round_id, manager="B")
 
 
 def _milestones(engine: Engine) -> list[tuple[int, str, dt.date, int]]:
@@ -52,7 +34,7 @@ def _milestones(engine: Engine) -> list[tuple[int, str, dt.date, int]]:
 
 
 def test_sign_agreement_makes_the_project_active_and_the_first_payment_due(engine: Engine, tmp_path: Path) -> None:
-    _funded(engine, tmp_path)
+    funded_application(engine, tmp_path)
 
     with unit_of_work(engine) as session:
         sign_agreement(session, reference=REF, actor="org")
@@ -65,7 +47,7 @@ def test_sign_agreement_makes_the_project_active_and_the_first_payment_due(engin
 
 
 def test_amend_moves_money_between_milestones_but_keeps_the_total(engine: Engine, tmp_path: Path) -> None:
-    _funded(engine, tmp_path)
+    funded_application(engine, tmp_path)
 
     with unit_of_work(engine) as session:
         amend(session, reference=REF, manager="B", reason="Hiring delayed by two months",
@@ -100,7 +82,7 @@ def test_amend_moves_money_between_milestones_but_keeps_the_total(engine: Engine
 def test_submit_report_refuses_personal_looking_data(
     engine: Engine, tmp_path: Path, narrative: str, indicators: dict[str, object], field: str, start: str
 ) -> None:
-    _funded(engine, tmp_path)
+    funded_application(engine, tmp_path)
     with unit_of_work(engine) as session:
         sign_agreement(session, reference=REF, actor="org")
 
@@ -113,7 +95,7 @@ def test_submit_report_refuses_personal_looking_data(
 
 
 def test_accepting_a_report_releases_its_payment_and_returning_one_does_not(engine: Engine, tmp_path: Path) -> None:
-    _funded(engine, tmp_path)
+    funded_application(engine, tmp_path)
     with unit_of_work(engine) as session:
         sign_agreement(session, reference=REF, actor="org")
     with unit_of_work(engine) as session:
@@ -138,7 +120,7 @@ def test_accepting_a_report_releases_its_payment_and_returning_one_does_not(engi
 
 
 def test_check_overdue_starts_the_day_after_the_due_date(engine: Engine, tmp_path: Path) -> None:
-    _funded(engine, tmp_path)
+    funded_application(engine, tmp_path)
     with unit_of_work(engine) as session:
         sign_agreement(session, reference=REF, actor="org")
 
