@@ -16,7 +16,9 @@ from grants.models import Application, AwardRound, Decision, Milestone, Mileston
 @dataclass(frozen=True)
 class CallFigures:
     stages: pd.DataFrame  # stream, stage, count
-    decisions: pd.DataFrame  # stream, region, funded, funded_cents, waitlisted, declined
+    # stream, region, funded_count, funded_amount_cents, waitlisted_count, declined_count; each project is
+    # counted in the first region it serves, so that regions add up to the stream's total.
+    decisions: pd.DataFrame
     payments: pd.DataFrame  # kind, status, count, amount_cents
     indicators: pd.DataFrame  # indicator, value (accepted reports only)
 
@@ -45,17 +47,16 @@ def call_figures(session: Session, *, call_code: str) -> CallFigures:
     ):  # fmt: skip
         latest[app_id] = (stream, list(regions), outcome, amount)
     by_region: dict[tuple[str, str], dict[str, int]] = defaultdict(
-        lambda: {"funded": 0, "funded_cents": 0, "waitlisted": 0, "declined": 0}
+        lambda: {"funded_count": 0, "funded_amount_cents": 0, "waitlisted_count": 0, "declined_count": 0}
     )
     for stream, regions, outcome, amount in latest.values():
-        for region in regions:
-            cell = by_region[(stream, region)]
-            cell[outcome] += 1
-            if outcome == "funded":
-                cell["funded_cents"] += amount
+        cell = by_region[(stream, regions[0] if regions else "")]
+        cell[f"{outcome}_count"] += 1
+        if outcome == "funded":
+            cell["funded_amount_cents"] += amount
     decisions = pd.DataFrame(
         [{"stream": s, "region": r, **v} for (s, r), v in sorted(by_region.items())],
-        columns=["stream", "region", "funded", "funded_cents", "waitlisted", "declined"],
+        columns=["stream", "region", "funded_count", "funded_amount_cents", "waitlisted_count", "declined_count"],
     )
     payments = pd.DataFrame(
         session.execute(
