@@ -70,6 +70,8 @@ reviews_app = typer.Typer(help=h("Reviews, their summary and moderation.", "Éva
 app.add_typer(reviews_app, name="reviews")
 award_app = typer.Typer(help=h("Award rounds: allocation, approval, waitlist.", "Rondes d'attribution."))
 app.add_typer(award_app, name="award")
+milestones_app = typer.Typer(help=h("Milestones: reports, payments, overdue checks.", "Jalons : rapports, versements."))
+app.add_typer(milestones_app, name="milestones")
 notices_app = typer.Typer(
     cls=DefaultGroup,
     help=h(
@@ -848,6 +850,195 @@ def notices_sent(
     with unit_of_work(_ready_engine()) as session:
         count = mark_sent(session, round_id=round_id, actor=_actor())
     _say("notices.sent", count=count)
+
+
+@award_app.command("sign")
+def award_sign(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+) -> None:
+    """The funded organization signed its agreement: the project becomes active, the first payment is due."""
+    from grants.db import unit_of_work
+    from grants.milestones import sign_agreement
+
+    with unit_of_work(_ready_engine()) as session:
+        app_ = sign_agreement(session, reference=reference, actor=_actor())
+    _say("milestones.signed", reference=app_.reference)
+
+
+@milestones_app.command("list")
+def milestones_list(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+) -> None:
+    """A project's milestones: due dates, amounts, reports and payments."""
+    from sqlmodel import col, select
+
+    from grants.applications import get_application
+    from grants.db import unit_of_work
+    from grants.i18n import format_date, format_money
+    from grants.models import Milestone
+
+    with unit_of_work(_ready_engine()) as session:
+        app_ = get_application(session, reference)
+        rows = session.exec(
+            select(Milestone).where(Milestone.application_id == app_.id).order_by(col(Milestone.sequence))
+        ).all()
+    table = Table(title=msg("milestones.title", state.lang, reference=app_.reference))
+    for key in ("ranking.rank", "milestones.kind", "milestones.due", "award.amount", "milestones.status"):
+        table.add_column(msg(key, state.lang))
+    for m in rows:
+        table.add_row(str(m.sequence), m.kind, format_date(m.due_date, state.lang),
+                      format_money(m.amount_cents, state.lang), m.status)  # fmt: skip
+    out.print(table)
+
+
+@milestones_app.command("submit")
+def milestones_submit(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    file: Annotated[
+        Path, typer.Argument(help=h("The report (TOML: narrative and [indicators]).", "Le rapport (TOML)."))
+    ],
+) -> None:
+    """Record a progress report: a narrative and aggregate indicators (never data about a person)."""
+    import tomllib
+
+    from grants.db import unit_of_work
+    from grants.errors import InvalidInput, UnreadableFile
+    from grants.milestones import submit_report
+    from scoring.reporting import INDICATORS
+
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UnreadableFile(en=f"{file}: cannot be read ({exc.strerror})",
+                             fr=f"{file} : lecture impossible ({exc.strerror})") from None  # fmt: skip
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(
+            en=f"{file.name}: invalid TOML: {exc}", fr=f"{file.name} : TOML non valide : {exc}"
+        ) from None
+    with unit_of_work(_ready_engine()) as session:
+        report = submit_report(
+            session, reference=reference, narrative=str(data.get("narrative", "")),
+            indicators=dict(data.get("indicators", {})), known_indicators=INDICATORS, actor=_actor(),
+        )  # fmt: skip
+    _say("milestones.submitted", report=report.id, reference=reference.upper())
+
+
+@milestones_app.command("accept")
+def milestones_accept(
+    report_id: Annotated[int, typer.Argument(metavar="REPORT", help=h("Report number.", "Numéro du rapport."))],
+) -> None:
+    """Accept a report; its payment is released."""
+    from grants.db import unit_of_work
+    from grants.milestones import decide_report
+
+    with unit_of_work(_ready_engine()) as session:
+        decide_report(session, report_id=report_id, accept=True, reason="", manager=_actor())
+    _say("milestones.accepted", report=report_id)
+
+
+@milestones_app.command("return")
+def milestones_return(
+    report_id: Annotated[int, typer.Argument(metavar="REPORT", help=h("Report number.", "Numéro du rapport."))],
+    reason: Annotated[str, typer.Option("--reason", help=h("What to fix.", "Ce qu'il faut corriger."))],
+) -> None:
+    """Return a report to the organization with a reason; the payment stays held."""
+    from grants.db import unit_of_work
+    from grants.milestones import decide_report
+
+    with unit_of_work(_ready_engine()) as session:
+        decide_report(session, report_id=report_id, accept=False, reason=reason, manager=_actor())
+    _say("milestones.returned", report=report_id)
+
+
+@milestones_app.command("amend")
+def milestones_amend(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    change: Annotated[
+        list[str],
+        typer.Option(
+            "--set",
+            help=h(
+                "SEQUENCE=DATE, SEQUENCE=:AMOUNT or SEQUENCE=DATE:AMOUNT (repeat); amounts must still add up.",
+                "NUMÉRO=DATE, NUMÉRO=:MONTANT ou NUMÉRO=DATE:MONTANT (répétable); le total doit rester le même.",
+            ),
+        ),
+    ],
+    reason: Annotated[str, typer.Option("--reason", help=h("Why (kept in the audit log).", "Motif (consigné)."))],
+) -> None:
+    """A manager's new dates or amounts for a project's unpaid milestones (audited)."""
+    import datetime as dt
+
+    from grants.callspec import to_cents
+    from grants.db import unit_of_work
+    from grants.errors import InvalidInput
+    from grants.milestones import Amendment, amend
+    from grants.tabular import parse_amount
+
+    amendments = []
+    for item in change:
+        sequence, _, rest = item.partition("=")
+        day, _, amount = rest.partition(":")
+        money = parse_amount(amount) if amount else None
+        try:
+            amendments.append(
+                Amendment(int(sequence), dt.date.fromisoformat(day) if day else None,
+                          to_cents(money) if money is not None else None)
+            )  # fmt: skip
+        except ValueError:
+            raise InvalidInput(
+                en=f"--set {item}: expected SEQUENCE=DATE:AMOUNT",
+                fr=f"--set {item} : format attendu NUMÉRO=DATE:MONTANT",
+                field="set",
+            ) from None
+        if amount and money is None:
+            raise InvalidInput(en=f"--set {item}: not an amount", fr=f"--set {item} : montant non valide", field="set")
+    with unit_of_work(_ready_engine()) as session:
+        amend(session, reference=reference, changes=amendments, reason=reason, manager=_actor())
+    _say("milestones.amended", reference=reference.upper())
+
+
+@milestones_app.command("check")
+def milestones_check(
+    today: Annotated[
+        str | None, typer.Option(help=h("The day to check as (YYYY-MM-DD, Toronto).", "Jour de la vérification."))
+    ] = None,
+) -> None:
+    """Mark overdue reports, hold their payments, and write one reminder per overdue milestone."""
+    import datetime as dt
+
+    from grants.errors import InvalidInput
+
+    if today is not None:
+        try:
+            dt.date.fromisoformat(today)
+        except ValueError:
+            raise InvalidInput(en="--today: expected YYYY-MM-DD", fr="--today : format attendu AAAA-MM-JJ",
+                               field="today") from None  # fmt: skip
+    _ready_engine()
+    from workflows.milestones import milestone_check_flow
+    from workflows.runtime import run_flow
+
+    report = run_flow(milestone_check_flow, today=today, actor=_actor())
+    _say("milestones.check", today=report.today, overdue=report.newly_overdue, reminders=report.reminders)
+    if report.folder:
+        _say("notices.done", generated=report.reminders, total=report.reminders, folder=report.folder)
+
+
+@app.command()
+def report(
+    call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
+    out_dir: Annotated[Path, typer.Option("--out", help=h("Output folder.", "Dossier de sortie."))],
+) -> None:
+    """XLSX workbook and PNG charts for managers; counts under 5 are shown as <5."""
+    _ready_engine()
+    from workflows.report import report_flow
+    from workflows.runtime import run_flow
+
+    with err.status(msg("report.running", state.lang)):
+        files = run_flow(report_flow, call_code=call, out_dir=str(out_dir.resolve()), lang=state.lang)
+    if files.problem_en:
+        raise DomainError(en=files.problem_en, fr=files.problem_fr or files.problem_en)
+    _say("report.done", workbook=files.workbook, charts=len(files.charts), folder=out_dir.resolve())
 
 
 @audit_app.command("verify")

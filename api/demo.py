@@ -235,3 +235,30 @@ def _letters(call_code: str, round_id: int, lang: Lang, out: Console) -> None:
                       actor=DEMO_MANAGERS[1])  # fmt: skip
     out.print(msg("notices.done", lang, generated=report.generated, total=report.total, folder=report.folder),
               markup=False)  # fmt: skip
+    _reporting_year(call_code, lang, out)
+
+
+def _reporting_year(call_code: str, lang: Lang, out: Console) -> None:
+    """A simulated year of progress reports (some late), the overdue check, and the managers' report."""
+    from grants.db import unit_of_work
+    from grants.milestones import simulate_reporting
+    from grants.settings import get_settings
+    from scoring.reporting import INDICATORS
+    from workflows.milestones import milestone_check_flow
+    from workflows.report import report_flow
+    from workflows.runtime import run_flow
+
+    folder = (get_settings().home / "demo").resolve()
+    with unit_of_work() as session:
+        as_of, submitted, late = simulate_reporting(
+            session, call_code=call_code, indicators=list(INDICATORS), seed=2026, actor=DEMO_MANAGERS[1]
+        )
+    if submitted or late:
+        out.print(msg("demo.reporting", lang, submitted=submitted, late=late, day=as_of.isoformat()), markup=False)
+        check = run_flow(milestone_check_flow, today=as_of.isoformat(), out_dir=str(folder / "notices" / "reminders"),
+                         actor=DEMO_MANAGERS[1])  # fmt: skip
+        out.print(msg("milestones.check", lang, today=check.today, overdue=check.newly_overdue,
+                      reminders=check.reminders), markup=False)  # fmt: skip
+    files = run_flow(report_flow, call_code=call_code, out_dir=str(folder / "report"), lang=lang)
+    out.print(msg("report.done", lang, workbook=files.workbook, charts=len(files.charts), folder=folder / "report"),
+              markup=False)  # fmt: skip

@@ -133,6 +133,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No review results yet; run `grants reviews summary` first.",
     ),
     "yes": ("oui", "yes"),
+    "demo.reporting": (
+        "Une année de rapports simulée jusqu'au {day} : {submitted} rapport(s) accepté(s), {late} en retard.",
+        "A year of reporting simulated up to {day}: {submitted} report(s) accepted, {late} late.",
+    ),
+    "report.running": ("Préparation du rapport…", "Preparing the report…"),
+    "report.done": (
+        "Rapport : {workbook}; {charts} graphique(s) dans {folder}",
+        "Report: {workbook}; {charts} chart(s) in {folder}",
+    ),
+    "milestones.signed": (
+        "{reference} : entente signée; le projet est en cours et le premier versement est dû.",
+        "{reference}: agreement signed; the project is active and its first payment is due.",
+    ),
+    "milestones.amended": ("{reference} : jalons modifiés.", "{reference}: milestones amended."),
+    "milestones.submitted": ("Rapport {report} reçu pour {reference}.", "Report {report} received for {reference}."),
+    "milestones.accepted": (
+        "Rapport {report} accepté; versement libéré.",
+        "Report {report} accepted; payment released.",
+    ),
+    "milestones.returned": ("Rapport {report} retourné.", "Report {report} returned."),
+    "milestones.check": (
+        "Vérification au {today} : {overdue} rapport(s) en retard, {reminders} rappel(s) envoyé(s).",
+        "Check as of {today}: {overdue} report(s) newly overdue, {reminders} reminder(s) written.",
+    ),
+    "milestones.title": ("Jalons de {reference}", "Milestones of {reference}"),
+    "milestones.kind": ("Étape", "Milestone"),
+    "milestones.due": ("Échéance", "Due"),
+    "milestones.status": ("État", "Status"),
     "notices.running": ("Rédaction des lettres…", "Writing the letters…"),
     "notices.done": (
         "{generated} lettre(s) rédigée(s); {total} au manifeste. Dossier : {folder}",

@@ -9,6 +9,7 @@ Reports hold aggregate indicators only: nothing that looks like a person's recor
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -19,10 +20,12 @@ from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.applications import get_application
+from grants.calls import get_call
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.i18n import format_money
 from grants.lifecycle import check_transition
 from grants.models import Application, ApplicationStatus, Call, Milestone, MilestoneReport, utcnow
+from grants.payments import add_months
 
 OPEN = ("scheduled", "due", "overdue")  # a report may still come for these
 NARRATIVE_LIMIT = 8000
@@ -287,3 +290,40 @@ def check_overdue(session: Session, *, today: dt.date, actor: str = "system") ->
         session.add(milestone)
     audit.record(session, events)
     return [m.id or 0 for m in late]
+
+
+def simulate_reporting(
+    session: Session, *, call_code: str, indicators: Sequence[str], seed: int, actor: str, late_share: float = 0.2
+) -> tuple[dt.date, int, int]:
+    """A year of reporting for demos: every funded project signs, and reports due in its first year come in
+    (accepted, payment released) except a ``late_share`` that stays late. Returns the simulated date
+    (a year after the latest start), the reports submitted and the reports left late.
+    """
+    call = get_call(session, call_code)
+    rng = random.Random(seed)
+    funded = session.exec(
+        select(Application)
+        .where(Application.call_id == call.id, Application.status == ApplicationStatus.funded.value)
+        .order_by(col(Application.id))
+    ).all()
+    if not funded:
+        return dt.date.today(), 0, 0
+    as_of = max(add_months(a.start_date, 12) for a in funded)
+    submitted = late = 0
+    for app in funded:
+        sign_agreement(session, reference=app.reference, actor=actor)
+        for milestone in _milestones(session, app.id or 0):
+            if not milestone.report_required or milestone.due_date >= as_of:
+                continue
+            if rng.random() < late_share:
+                late += 1
+                break  # a late report holds this project's later ones too
+            values = {code: rng.randint(5, 400) for code in rng.sample(list(indicators), k=3)}
+            report = submit_report(
+                session, reference=app.reference, known_indicators=dict.fromkeys(indicators, 1), actor=actor,
+                narrative="Activities went ahead as planned with our partners; results are aggregate counts.",
+                indicators=values, now=dt.datetime.combine(milestone.due_date, dt.time(12), tzinfo=dt.UTC),
+            )  # fmt: skip
+            decide_report(session, report_id=report.id or 0, accept=True, reason="", manager=actor)
+            submitted += 1
+    return as_of, submitted, late
