@@ -13,7 +13,17 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from api.messages import msg
-from api.views import print_ranking, print_round_report, print_score, print_status
+from api.views import (
+    assignment_line,
+    import_line,
+    intake_line,
+    print_ranking,
+    print_round_report,
+    print_score,
+    print_status,
+    review_summary_line,
+    screening_line,
+)
 from grants.errors import DomainError, Lang
 from grants.settings import get_settings
 
@@ -186,14 +196,7 @@ def _run_intake(call: str, file: Path, out_dir: Path | None) -> Any:
             actor=_actor(),
         )
     if not report.problem_en:
-        _say(
-            "intake.summary",
-            source=report.source,
-            total=report.total_rows,
-            accepted=report.accepted,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
-        )
+        out.print(intake_line(report, state.lang), markup=False)
         if report.error_report:
             _say("intake.errors", path=report.error_report)
         if report.token_file:
@@ -222,13 +225,7 @@ def _run_screening(call: str) -> Any:
 
     with err.status(msg("screen.running", state.lang, code=call)):
         summary = run_flow(screening_flow, call_code=call, actor=_actor())
-    _say(
-        "screen.summary",
-        screened=summary.screened,
-        eligible=summary.eligible,
-        ineligible=summary.ineligible,
-        review=summary.needs_review,
-    )
+    out.print(screening_line(summary, state.lang), markup=False)
     if summary.letters:
         _say("screen.letters", path=summary.letters)
     return summary
@@ -296,15 +293,7 @@ def reviewers_import(
 def _finish_import(report: Any, summary_key: str) -> None:
     if report.problem_en:
         raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
-    _say(
-        summary_key,
-        source=report.source,
-        total=report.total_rows,
-        added=report.added,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        rejected=report.rejected,
-    )
+    out.print(import_line(report, summary_key, state.lang), markup=False)
     if report.recused:
         _say("conflicts.recused", recused=report.recused, replaced=report.replaced)
     if report.error_report:
@@ -406,15 +395,7 @@ def assign(
         report = run_flow(assignment_flow, call_code=call, mode=mode, actor=_actor())
     if report.problem_en:
         raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
-    _say(
-        "assign.summary",
-        assigned=report.assigned,
-        applications=report.applications,
-        moved=report.moved_to_review,
-        objective=report.objective,
-        lowest=report.lowest,
-        conflicts=report.detected_conflicts,
-    )
+    out.print(assignment_line(report, state.lang), markup=False)
 
 
 def _print_assignment_tables(session: Any, call: str) -> None:
@@ -502,15 +483,7 @@ def reviews_summary(
 ) -> None:
     """Weighted totals, calibrated scores, flags and ranking; raw and calibrated side by side."""
     summary = _run_summary(call, method)
-    _say(
-        "reviews.result",
-        reviews=summary.reviews,
-        applications=summary.applications,
-        flagged=summary.flagged,
-        outliers=summary.outliers,
-        missing=summary.missing,
-        moved=summary.moved_to_reviewed,
-    )
+    out.print(review_summary_line(summary, state.lang), markup=False)
     _print_ranking(call, top)
     _print_leniency(call)
     _print_missing(call, limit=20)

@@ -9,7 +9,16 @@ from rich.console import Console
 from rich.table import Table
 
 from api.messages import msg
-from api.views import print_ranking, print_round_report, print_status
+from api.views import (
+    assignment_line,
+    import_line,
+    intake_line,
+    print_ranking,
+    print_round_report,
+    print_status,
+    review_summary_line,
+    screening_line,
+)
 from grants.errors import Lang
 from grants.lifecycle import STATUS_NAMES
 from grants.models import ApplicationStatus as S
@@ -49,30 +58,9 @@ def run_demo(*, applications: int, reviewers: int, seed: int, lang: Lang, out: C
     report = run_flow(
         intake_flow, call_code=spec.code, path=str(files.applications_file), out_dir=str(folder / "out"), actor=actor
     )
-    out.print(
-        msg(
-            "intake.summary",
-            lang,
-            source=report.source,
-            total=report.total_rows,
-            accepted=report.accepted,
-            unchanged=report.unchanged,
-            rejected=report.rejected,
-        ),
-        markup=False,
-    )
+    out.print(intake_line(report, lang), markup=False)
     screening = run_flow(screening_flow, call_code=spec.code, actor=actor)
-    out.print(
-        msg(
-            "screen.summary",
-            lang,
-            screened=screening.screened,
-            eligible=screening.eligible,
-            ineligible=screening.ineligible,
-            review=screening.needs_review,
-        ),
-        markup=False,
-    )
+    out.print(screening_line(screening, lang), markup=False)
     if screening.letters:
         out.print(msg("screen.letters", lang, path=screening.letters), markup=False)
 
@@ -132,30 +120,12 @@ def _review_setup(
         (conflicts_import_flow, conflicts, "conflicts.summary"),
     ):
         report = run_flow(flow, call_code=call_code, path=str(path), out_dir=str(out_dir), actor=actor)
-        values = {
-            "source": report.source,
-            "total": report.total_rows,
-            "added": report.added,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "rejected": report.rejected,
-        }
-        out.print(msg(key, lang, **values), markup=False)
+        out.print(import_line(report, key, lang), markup=False)
     assigned = run_flow(assignment_flow, call_code=call_code, mode="total", actor=actor)
     if assigned.problem_en:
         out.print(assigned.problem_fr if lang == "fr" else assigned.problem_en, markup=False)
         return
-    summary = msg(
-        "assign.summary",
-        lang,
-        assigned=assigned.assigned,
-        applications=assigned.applications,
-        moved=assigned.moved_to_review,
-        objective=assigned.objective,
-        lowest=assigned.lowest,
-        conflicts=assigned.detected_conflicts,
-    )
-    out.print(summary, markup=False)
+    out.print(assignment_line(assigned, lang), markup=False)
     _reviews(call_code, lang, out, actor)
 
 
@@ -172,17 +142,7 @@ def _reviews(call_code: str, lang: Lang, out: Console, actor: str) -> None:
         simulated = simulate_reviews(session, call_code=call_code, seed=2026, actor=actor)
     out.print(msg("reviews.simulated", lang, count=simulated.created), markup=False)
     summary = run_flow(review_summary_flow, call_code=call_code, actor=actor)
-    result = msg(
-        "reviews.result",
-        lang,
-        reviews=summary.reviews,
-        applications=summary.applications,
-        flagged=summary.flagged,
-        outliers=summary.outliers,
-        missing=summary.missing,
-        moved=summary.moved_to_reviewed,
-    )
-    out.print(result, markup=False)
+    out.print(review_summary_line(summary, lang), markup=False)
     with unit_of_work() as session:
         rows = ranking(session, call_code=call_code)
         streams = {s.code: (s.name_fr, s.name_en) for s in call_spec(get_call(session, call_code)).streams}

@@ -111,3 +111,30 @@ def print_round_report(out: Console, lang: Lang, report: Any, streams: dict[str,
             msg("award.lottery", lang, stream=lot["stream"], group=lot["tie_group"], seed=lot["seed"], order=order),
             markup=False,
         )
+
+
+def intake_line(report: Any, lang: Lang) -> str:
+    return msg("intake.summary", lang, source=report.source, total=report.total_rows, accepted=report.accepted,
+               unchanged=report.unchanged, rejected=report.rejected)  # fmt: skip
+
+
+def screening_line(summary: Any, lang: Lang) -> str:
+    return msg("screen.summary", lang, screened=summary.screened, eligible=summary.eligible,
+               ineligible=summary.ineligible, review=summary.needs_review)  # fmt: skip
+
+
+def import_line(report: Any, key: str, lang: Lang) -> str:
+    return msg(key, lang, source=report.source, total=report.total_rows, added=report.added, updated=report.updated,
+               unchanged=report.unchanged, rejected=report.rejected)  # fmt: skip
+
+
+def assignment_line(report: Any, lang: Lang) -> str:
+    return msg("assign.summary", lang, assigned=report.assigned, applications=report.applications,
+               moved=report.moved_to_review, objective=report.objective, lowest=report.lowest,
+               conflicts=report.detected_conflicts)  # fmt: skip
+
+
+def review_summary_line(summary: Any, lang: Lang) -> str:
+    return msg("reviews.result", lang, reviews=summary.reviews, applications=summary.applications,
+               flagged=summary.flagged, outliers=summary.outliers, missing=summary.missing,
+               moved=summary.moved_to_reviewed)  # fmt: skip
