@@ -135,7 +135,7 @@ def _ready_engine() -> Any:
 # --- commands -------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(help=h("Create or upgrade the database schema.", "Créer la base de données ou la mettre à jour."))
 def init() -> None:
     """Create or upgrade the database schema."""
     from sqlalchemy.engine import make_url
@@ -150,7 +150,13 @@ def init() -> None:
     _say(key, before=before, head=head, url=url)
 
 
-@call_app.command("create")
+@call_app.command(
+    "create",
+    help=h(
+        "Create a call from its file, or update it before it opens.",
+        "Créer un appel à partir de son fichier, ou le modifier avant son ouverture.",
+    ),
+)
 def call_create(
     file: Annotated[Path, typer.Argument(help=h("The call file (TOML).", "Le fichier de l'appel (TOML)."))],
 ) -> None:
@@ -165,7 +171,12 @@ def call_create(
     _say(f"call.{change}", code=call.code)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Take in a file of applications; rejected rows go to an error report.",
+        "Recevoir un fichier de demandes; les lignes rejetées vont dans un rapport d'erreurs.",
+    )
+)
 def intake(
     call: Annotated[str, typer.Argument(help=h("Call code, e.g. csf-2026.", "Code de l'appel, p. ex. csf-2026."))],
     file: Annotated[Path, typer.Argument(help=h("Applications (CSV or XLSX).", "Demandes (CSV ou XLSX)."))],
@@ -206,7 +217,13 @@ def _run_intake(call: str, file: Path, out_dir: Path | None) -> Any:
     return report
 
 
-@screen_app.command("run")
+@screen_app.command(
+    "run",
+    help=h(
+        "Screen every submitted application of a call.",
+        "Vérifier l'admissibilité de chaque demande soumise d'un appel.",
+    ),
+)
 def screen_run(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
 ) -> None:
@@ -231,7 +248,13 @@ def _run_screening(call: str) -> Any:
     return summary
 
 
-@screen_app.command("override")
+@screen_app.command(
+    "override",
+    help=h(
+        "Decide an application's eligibility as a manager, with a reason.",
+        "Décider de l'admissibilité d'une demande en tant que gestionnaire, avec un motif.",
+    ),
+)
 def screen_override(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
     result: Annotated[
@@ -252,7 +275,12 @@ def screen_override(
     _say("screen.override", reference=app_.reference, stage=stage)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Where an application stands and why, in the applicant's language.",
+        "Où en est une demande et pourquoi, dans la langue du demandeur.",
+    )
+)
 def status(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
     lang: LangOption = None,
@@ -266,7 +294,13 @@ def status(
     print_status(out, view)
 
 
-@reviewers_app.command("import")
+@reviewers_app.command(
+    "import",
+    help=h(
+        "Add or refresh the call's reviewers (keyed on e-mail); rejected rows go to an error report.",
+        "Ajouter ou mettre à jour les évaluateurs de l'appel (selon le courriel); lignes rejetées dans un rapport.",
+    ),
+)
 def reviewers_import(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     file: Annotated[Path, typer.Argument(help=h("Reviewers (CSV or XLSX).", "Évaluateurs (CSV ou XLSX)."))],
@@ -302,7 +336,13 @@ def _finish_import(report: Any, summary_key: str) -> None:
         raise typer.Exit(1)
 
 
-@conflicts_app.command("import")
+@conflicts_app.command(
+    "import",
+    help=h(
+        "Import declared conflicts; an assigned reviewer who is now conflicted is replaced.",
+        "Importer des conflits déclarés; un évaluateur affecté qui est désormais en conflit est remplacé.",
+    ),
+)
 def conflicts_import(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     file: Annotated[
@@ -329,7 +369,13 @@ def conflicts_import(
     _finish_import(report, "conflicts.summary")
 
 
-@conflicts_app.command("list")
+@conflicts_app.command(
+    "list",
+    help=h(
+        "Every conflict of the call, with its source and reason.",
+        "Tous les conflits de l'appel, avec leur source et leur motif.",
+    ),
+)
 def conflicts_list(call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))]) -> None:
     """Every conflict of the call, with its source and reason."""
     from grants.calls import get_call
@@ -352,7 +398,12 @@ def conflicts_list(call: Annotated[str, typer.Argument(help=h("Call code.", "Cod
     out.print(table)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Give each eligible application its reviewers (exact optimum); keeps valid existing assignments.",
+        "Confier chaque demande admissible à ses évaluateurs (optimum exact); garde les affectations valides.",
+    )
+)
 def assign(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     mode: Annotated[
@@ -415,7 +466,13 @@ def _print_assignment_tables(session: Any, call: str) -> None:
     out.print(coverage)
 
 
-@reviews_app.command("import")
+@reviews_app.command(
+    "import",
+    help=h(
+        "Load reviews in bulk: one row per application and reviewer, a score and comment per criterion.",
+        "Charger des évaluations en lot : une ligne par demande et évaluateur, une note et un commentaire par critère.",
+    ),
+)
 def reviews_import(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     file: Annotated[Path, typer.Argument(help=h("Reviews (CSV or XLSX).", "Évaluations (CSV ou XLSX)."))],
@@ -453,7 +510,13 @@ def reviews_import(
         raise typer.Exit(1)
 
 
-@reviews_app.command("simulate")
+@reviews_app.command(
+    "simulate",
+    help=h(
+        "Fill in plausible reviews for the current assignments (demos and benchmarks).",
+        "Produire des évaluations plausibles pour les affectations en cours (démonstrations, mesures).",
+    ),
+)
 def reviews_simulate(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     seed: Annotated[int, typer.Option(help=h("Random seed.", "Graine aléatoire."))] = 2026,
@@ -467,7 +530,13 @@ def reviews_simulate(
     _say("reviews.simulated", count=stored.created)
 
 
-@reviews_app.command("summary")
+@reviews_app.command(
+    "summary",
+    help=h(
+        "Weighted totals, calibrated scores, flags and ranking; raw and calibrated side by side.",
+        "Totaux pondérés, notes calibrées, signalements et classement; notes brutes et calibrées côte à côte.",
+    ),
+)
 def reviews_summary(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     method: Annotated[
@@ -525,7 +594,13 @@ def _print_missing(call: str, limit: int | None) -> None:
         _say("reviews.missing_more", count=len(missing) - limit, code=call)
 
 
-@reviews_app.command("missing")
+@reviews_app.command(
+    "missing",
+    help=h(
+        "Every assigned review not yet received (never counted as a zero).",
+        "Chaque évaluation affectée pas encore reçue (jamais comptée comme un zéro).",
+    ),
+)
 def reviews_missing(call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))]) -> None:
     """Every assigned review not yet received (never counted as a zero)."""
     _print_missing(call, limit=None)
@@ -543,7 +618,13 @@ def _run_summary(call: str, method: str) -> Any:
         return run_flow(review_summary_flow, call_code=call, method=method, actor=_actor())
 
 
-@reviews_app.command("flagged")
+@reviews_app.command(
+    "flagged",
+    help=h(
+        "Applications whose reviewers disagree, for a manager to moderate.",
+        "Demandes sur lesquelles les évaluateurs sont en désaccord, à modérer.",
+    ),
+)
 def reviews_flagged(call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))]) -> None:
     """Applications whose reviewers disagree, for a manager to moderate."""
     from grants.db import unit_of_work
@@ -567,7 +648,13 @@ def reviews_flagged(call: Annotated[str, typer.Argument(help=h("Call code.", "Co
     out.print(table)
 
 
-@reviews_app.command("moderate")
+@reviews_app.command(
+    "moderate",
+    help=h(
+        "Record a moderated score for a flagged application; the ranking is recomputed with it.",
+        "Consigner une note modérée pour une demande signalée; le classement est recalculé.",
+    ),
+)
 def reviews_moderate(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
     score: Annotated[float, typer.Option("--score", help=h("Moderated score, 0 to 5.", "Note modérée, 0 à 5."))],
@@ -588,7 +675,12 @@ def reviews_moderate(
     _say("reviews.moderated", reference=application.reference, score=moderation.score)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "The ranked list of each stream, with calibrated scores, intervals and near-tie groups.",
+        "Le classement de chaque volet : notes calibrées, intervalles et groupes d'égalité.",
+    )
+)
 def ranking(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     export: Annotated[
@@ -620,7 +712,13 @@ def _print_ranking(call: str, top: int) -> None:
     print_ranking(out, state.lang, rows, {s.code: (s.name_fr, s.name_en) for s in streams}, top)
 
 
-@award_app.command("run")
+@award_app.command(
+    "run",
+    help=h(
+        "Draft decisions for every reviewed application, within the envelopes and the equity rules.",
+        "Décisions provisoires pour chaque demande évaluée, dans les enveloppes et selon les règles d'équité.",
+    ),
+)
 def award_run(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     policy: Annotated[
@@ -668,7 +766,13 @@ def _run_round(
     print_round_report(out, state.lang, report, streams)
 
 
-@award_app.command("approve")
+@award_app.command(
+    "approve",
+    help=h(
+        "Make a draft round final (a manager other than the one who ran it); creates the milestones.",
+        "Rendre une ronde définitive (par un autre gestionnaire que celui qui l'a lancée); crée les jalons.",
+    ),
+)
 def award_approve(
     round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("Round number.", "Numéro de la ronde."))],
     manager: Annotated[str, typer.Option("--manager", help=h("The approving manager.", "Le gestionnaire."))],
@@ -689,7 +793,13 @@ def award_approve(
     )
 
 
-@award_app.command("show")
+@award_app.command(
+    "show",
+    help=h(
+        "A round's decisions with their amounts, positions and rationale.",
+        "Les décisions d'une ronde, avec montants, positions et motifs.",
+    ),
+)
 def award_show(
     round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("Round number.", "Numéro de la ronde."))],
 ) -> None:
@@ -717,7 +827,13 @@ def award_show(
     out.print(table)
 
 
-@award_app.command("compare")
+@award_app.command(
+    "compare",
+    help=h(
+        "Side by side: which applications change decision or amount, and the totals by stream and region.",
+        "Côte à côte : les demandes dont la décision ou le montant change, et les sommes par volet et région.",
+    ),
+)
 def award_compare(
     first: Annotated[int, typer.Argument(metavar="ROUND_A", help=h("A round.", "Une ronde."))],
     second: Annotated[int, typer.Argument(metavar="ROUND_B", help=h("Another round.", "Une autre ronde."))],
@@ -758,7 +874,13 @@ def award_compare(
     out.print(totals)
 
 
-@award_app.command("withdraw")
+@award_app.command(
+    "withdraw",
+    help=h(
+        "A funded organization withdraws; the freed money goes to the waitlist as a new draft round.",
+        "Un organisme financé se retire; les fonds libérés vont à la liste d'attente dans une nouvelle ronde.",
+    ),
+)
 def award_withdraw(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
     reason: Annotated[str, typer.Option("--reason", help=h("Why (kept in the audit log).", "Motif (consigné)."))],
@@ -774,7 +896,13 @@ def award_withdraw(
     _run_round(done.call_code, None, False, None, None, "waitlist", _actor())
 
 
-@notices_app.command("run")
+@notices_app.command(
+    "run",
+    help=h(
+        "One DOCX per decision of an approved round, and manifest.csv; a rerun finishes what is missing.",
+        "Une lettre DOCX par décision d'une ronde approuvée, et manifest.csv; une reprise termine ce qui manque.",
+    ),
+)
 def notices_round(
     round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("An approved round.", "Une ronde approuvée."))],
     out_dir: Annotated[
@@ -787,7 +915,13 @@ def notices_round(
     _finish_notices(round_notices_flow, round_id=round_id, out_dir=str(out_dir.resolve()) if out_dir else None)
 
 
-@notices_app.command("ineligible")
+@notices_app.command(
+    "ineligible",
+    help=h(
+        "A letter to each ineligible applicant explaining why (once per application).",
+        "Une lettre à chaque demandeur non admissible expliquant pourquoi (une fois par demande).",
+    ),
+)
 def notices_ineligible(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     out_dir: Annotated[
@@ -812,7 +946,13 @@ def _finish_notices(flow: Any, **parameters: Any) -> None:
     _say("notices.manifest", path=report.manifest)
 
 
-@notices_app.command("sent")
+@notices_app.command(
+    "sent",
+    help=h(
+        "Record that a round's letters went out (each letter once; audited).",
+        "Consigner l'envoi des lettres d'une ronde (chaque lettre une fois; consigné au journal).",
+    ),
+)
 def notices_sent(
     round_id: Annotated[int, typer.Argument(metavar="ROUND", help=h("The round.", "La ronde."))],
 ) -> None:
@@ -825,7 +965,13 @@ def notices_sent(
     _say("notices.sent", count=count)
 
 
-@award_app.command("sign")
+@award_app.command(
+    "sign",
+    help=h(
+        "The funded organization signed its agreement: the project becomes active, the first payment is due.",
+        "L'organisme financé a signé son entente : le projet est en cours et le premier versement est dû.",
+    ),
+)
 def award_sign(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
 ) -> None:
@@ -838,7 +984,13 @@ def award_sign(
     _say("milestones.signed", reference=app_.reference)
 
 
-@milestones_app.command("list")
+@milestones_app.command(
+    "list",
+    help=h(
+        "A project's milestones: due dates, amounts, reports and payments.",
+        "Les jalons d'un projet : échéances, montants, rapports et versements.",
+    ),
+)
 def milestones_list(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
 ) -> None:
@@ -864,7 +1016,13 @@ def milestones_list(
     out.print(table)
 
 
-@milestones_app.command("submit")
+@milestones_app.command(
+    "submit",
+    help=h(
+        "Record a progress report: a narrative and aggregate indicators (never data about a person).",
+        "Consigner un rapport d'étape : un récit et des indicateurs agrégés (jamais de données sur une personne).",
+    ),
+)
 def milestones_submit(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
     file: Annotated[
@@ -896,7 +1054,9 @@ def milestones_submit(
     _say("milestones.submitted", report=report.id, reference=reference.upper())
 
 
-@milestones_app.command("accept")
+@milestones_app.command(
+    "accept", help=h("Accept a report; its payment is released.", "Accepter un rapport; son versement est libéré.")
+)
 def milestones_accept(
     report_id: Annotated[int, typer.Argument(metavar="REPORT", help=h("Report number.", "Numéro du rapport."))],
 ) -> None:
@@ -909,7 +1069,13 @@ def milestones_accept(
     _say("milestones.accepted", report=report_id)
 
 
-@milestones_app.command("return")
+@milestones_app.command(
+    "return",
+    help=h(
+        "Return a report to the organization with a reason; the payment stays held.",
+        "Retourner un rapport à l'organisme avec un motif; le versement reste retenu.",
+    ),
+)
 def milestones_return(
     report_id: Annotated[int, typer.Argument(metavar="REPORT", help=h("Report number.", "Numéro du rapport."))],
     reason: Annotated[str, typer.Option("--reason", help=h("What to fix.", "Ce qu'il faut corriger."))],
@@ -923,7 +1089,13 @@ def milestones_return(
     _say("milestones.returned", report=report_id)
 
 
-@milestones_app.command("amend")
+@milestones_app.command(
+    "amend",
+    help=h(
+        "A manager's new dates or amounts for a project's unpaid milestones (audited).",
+        "Nouvelles dates ou nouveaux montants pour les jalons non versés d'un projet (consigné).",
+    ),
+)
 def milestones_amend(
     reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
     change: Annotated[
@@ -970,7 +1142,13 @@ def milestones_amend(
     _say("milestones.amended", reference=reference.upper())
 
 
-@milestones_app.command("check")
+@milestones_app.command(
+    "check",
+    help=h(
+        "Mark overdue reports, hold their payments, and write one reminder per overdue milestone.",
+        "Signaler les rapports en retard, retenir leurs versements et écrire un rappel par jalon en retard.",
+    ),
+)
 def milestones_check(
     today: Annotated[
         str | None, typer.Option(help=h("The day to check as (YYYY-MM-DD, Toronto).", "Jour de la vérification."))
@@ -997,7 +1175,12 @@ def milestones_check(
         _say("notices.done", generated=report.reminders, total=report.reminders, folder=report.folder)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "XLSX workbook and PNG charts for managers; counts under 5 are shown as <5.",
+        "Classeur XLSX et graphiques PNG pour les gestionnaires; les nombres inférieurs à 5 sont affichés « <5 ».",
+    )
+)
 def report(
     call: Annotated[str, typer.Argument(help=h("Call code.", "Code de l'appel."))],
     out_dir: Annotated[Path, typer.Option("--out", help=h("Output folder.", "Dossier de sortie."))],
@@ -1014,7 +1197,13 @@ def report(
     _say("report.done", workbook=files.workbook, charts=len(files.charts), folder=out_dir.resolve())
 
 
-@audit_app.command("verify")
+@audit_app.command(
+    "verify",
+    help=h(
+        "Check the audit log's hash chain and report the first tampered event.",
+        "Vérifier le chaînage du journal d'audit et signaler le premier événement altéré.",
+    ),
+)
 def audit_verify() -> None:
     """Check the audit log's hash chain and report the first tampered event."""
     from grants import audit
@@ -1030,7 +1219,12 @@ def audit_verify() -> None:
     raise typer.Exit(1)
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Write a realistic synthetic call: call.toml, applications.csv, reviewers.csv, conflicts.csv.",
+        "Écrire un appel synthétique réaliste : call.toml, applications.csv, reviewers.csv, conflicts.csv.",
+    )
+)
 def synth(
     applications: Annotated[int, typer.Option(min=1, help=h("Applications.", "Demandes."))] = 400,
     reviewers: Annotated[int, typer.Option(min=1, help=h("Reviewers.", "Évaluateurs."))] = 60,
@@ -1050,7 +1244,12 @@ def synth(
     )
 
 
-@app.command()
+@app.command(
+    help=h(
+        "Run a whole synthetic call on the embedded default and print a summary.",
+        "Dérouler un appel synthétique complet avec la configuration intégrée et en afficher le sommaire.",
+    )
+)
 def demo(
     applications: Annotated[int, typer.Option(min=1, help=h("Applications.", "Demandes."))] = 400,
     reviewers: Annotated[int, typer.Option(min=1, help=h("Reviewers.", "Évaluateurs."))] = 60,
