@@ -309,22 +309,25 @@ def reviewers_import(
     ] = None,
 ) -> None:
     """Add or refresh the call's reviewers (keyed on e-mail); rejected rows go to an error report."""
-    _ready_engine()
     from workflows.assignment import reviewers_import_flow
+
+    _run_import(reviewers_import_flow, call, file, out_dir, "reviewers")
+
+
+def _run_import(flow: Any, call: str, file: Path, out_dir: Path | None, kind: str) -> None:
+    """Run an import flow, print its summary and error report; exit 1 when a row was rejected."""
+    _ready_engine()
     from workflows.runtime import run_flow
 
-    with err.status(msg("reviewers.running", state.lang, file=file.name)):
+    with err.status(msg(f"{kind}.running", state.lang, file=file.name)):
         report = run_flow(
-            reviewers_import_flow,
+            flow,
             call_code=call,
             path=str(file.resolve()),
             out_dir=str(out_dir.resolve()) if out_dir else None,
             actor=_actor(),
         )
-    _finish_import(report, "reviewers.summary")
-
-
-def _finish_import(report: Any, summary_key: str) -> None:
+    summary_key = f"{kind}.summary"
     if report.problem_en:
         raise DomainError(en=report.problem_en, fr=report.problem_fr or report.problem_en)
     out.print(import_line(report, summary_key, state.lang), markup=False)
@@ -354,19 +357,9 @@ def conflicts_import(
     ] = None,
 ) -> None:
     """Import declared conflicts; an assigned reviewer who is now conflicted is replaced."""
-    _ready_engine()
     from workflows.assignment import conflicts_import_flow
-    from workflows.runtime import run_flow
 
-    with err.status(msg("conflicts.running", state.lang, file=file.name)):
-        report = run_flow(
-            conflicts_import_flow,
-            call_code=call,
-            path=str(file.resolve()),
-            out_dir=str(out_dir.resolve()) if out_dir else None,
-            actor=_actor(),
-        )
-    _finish_import(report, "conflicts.summary")
+    _run_import(conflicts_import_flow, call, file, out_dir, "conflicts")
 
 
 @conflicts_app.command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,13 +14,11 @@ from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.calls import streams_by_code
-from grants.db import table
+from grants.db import in_chunks, table
 from grants.errors import NotFound
 from grants.intake import IntakeRow, RowError
 from grants.models import Application, ApplicationStatus, Call, Organization, utcnow
 from grants.text import normalize_org_name
-
-_CHUNK = 900  # stays under SQLite's bound-parameter limit in IN (...) lists
 
 
 def hash_token(token: str) -> str:
@@ -49,11 +47,6 @@ class StoredIntake:
     created: list[IssuedToken] = field(default_factory=list)
     unchanged: int = 0
     conflicts: list[RowError] = field(default_factory=list)
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def store_intake(session: Session, *, call: Call, rows: Sequence[IntakeRow], actor: str) -> StoredIntake:
@@ -156,7 +149,7 @@ def store_intake(session: Session, *, call: Call, rows: Sequence[IntakeRow], act
 
 def _known_external_ids(session: Session, call: Call, external_ids: list[str]) -> dict[str, tuple[str, str]]:
     known: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(sorted(set(external_ids))):
+    for chunk in in_chunks(sorted(set(external_ids))):
         stmt = select(Application.external_id, Application.reference, Application.source_hash).where(
             Application.call_id == call.id, col(Application.external_id).in_(chunk)
         )
@@ -170,7 +163,7 @@ def _upsert_organizations(session: Session, rows: Sequence[IntakeRow], now: dt.d
     latest = {row.registration_number: row for row in rows}
     ids: dict[str, int] = {}
     numbers = sorted(latest)
-    for chunk in _chunks(numbers):
+    for chunk in in_chunks(numbers):
         stmt = select(Organization.registration_number, Organization.id).where(
             col(Organization.registration_number).in_(chunk)
         )

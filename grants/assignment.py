@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.calls import get_call
-from grants.db import table
+from grants.db import in_chunks, table
 from grants.errors import DomainError
 from grants.lifecycle import check_transition
 from grants.models import Application, ApplicationStatus, Assignment, Conflict, Reviewer, Stream, utcnow
@@ -183,8 +183,7 @@ def store_assignment(
         )
     app_ids = sorted({a for a, _, _ in pairs})
     ids: list[int] = []
-    for start in range(0, len(app_ids), 900):
-        chunk = app_ids[start : start + 900]
+    for chunk in in_chunks(app_ids):
         found = session.exec(
             select(Application.id).where(
                 col(Application.id).in_(chunk), Application.status == ApplicationStatus.eligible.value
@@ -193,10 +192,10 @@ def store_assignment(
         ids.extend(i for i in found if i is not None)
     if ids:
         check_transition(ApplicationStatus.eligible, ApplicationStatus.in_review)
-        for start in range(0, len(ids), 900):
+        for chunk in in_chunks(ids):
             session.execute(
                 update(Application)
-                .where(col(Application.id).in_(ids[start : start + 900]))
+                .where(col(Application.id).in_(chunk))
                 .values(status=ApplicationStatus.in_review.value, updated_at=now)
                 .execution_options(synchronize_session=False)
             )

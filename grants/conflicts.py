@@ -11,7 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from grants import audit
-from grants.db import table
+from grants.db import in_chunks, table
 from grants.models import Application, Assignment, Call, Conflict, Organization, Reviewer, utcnow
 from grants.tabular import RowCheck, RowError, read_table, records, require_columns, write_error_report
 
@@ -126,7 +126,7 @@ def replace_detected(session: Session, *, call: Call, rows: Sequence[ConflictRow
     new = {(r.reviewer_id, r.application_id, r.rule): r for r in rows}
     gone = [c.id for key, c in old.items() if key not in new]
     added = [r for key, r in new.items() if key not in old]
-    for chunk in _chunks(gone):
+    for chunk in in_chunks(gone):
         session.execute(delete(Conflict).where(col(Conflict.id).in_(chunk)))
     _insert(session, added, source=DETECTED)
     audit.record(session, [_event(actor, "conflict.detected", call, r) for r in added])
@@ -251,11 +251,6 @@ def _event(actor: str, action: str, call: Call, row: ConflictRow) -> audit.Event
         reason=row.reason_en,
         data={"reviewer_id": row.reviewer_id, "application_id": row.application_id, "rule": row.rule},
     )
-
-
-def _chunks(items: list[int | None], size: int = 900) -> Iterable[list[int | None]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass(frozen=True)

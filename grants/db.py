@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 from grants.settings import Settings, get_settings
+
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,3 +64,13 @@ def table(model: type[SQLModel]) -> Table:
     """The Core table of a model, for bulk statements that skip the ORM's per-row work."""
     found: Table = model.__table__  # type: ignore[attr-defined]
     return found
+
+
+# SQLite accepts at most 999 bound parameters in one statement: IN (...) lists go in chunks.
+IN_LIST_SIZE = 900
+
+
+def in_chunks(items: Sequence[T], size: int = IN_LIST_SIZE) -> Iterator[list[T]]:
+    """``items`` in consecutive slices small enough for an ``IN (...)`` list on every backend."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from grants import audit
 from grants.awards import RoundRefused, get_round
 from grants.calls import call_spec, get_call
-from grants.db import table
+from grants.db import in_chunks, table
 from grants.eligibility import RULE_NAMES
 from grants.models import (
     Application,
@@ -103,8 +103,7 @@ def _base(call: Call, app: Application, org: Organization, stream: Stream, kind:
 
 def _stored_keys(session: Session, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(keys), 900):
-        chunk = list(keys[start : start + 900])
+    for chunk in in_chunks(keys):
         found.update(session.exec(select(Notice.dedupe_key).where(col(Notice.dedupe_key).in_(chunk))).all())
     return found
 
@@ -187,8 +186,7 @@ def _feedback(session: Session, application_ids: list[int], spec: Any) -> dict[i
     )
     scores: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     comments: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for start in range(0, len(application_ids), 900):
-        chunk = application_ids[start : start + 900]
+    for chunk in in_chunks(application_ids):
         for app_id, review_scores, review_comments in session.execute(
             sa_select(col(Assignment.application_id), col(Review.scores), col(Review.comments))
             .join(Assignment, col(Assignment.id) == col(Review.assignment_id))
@@ -236,11 +234,11 @@ def ineligible_jobs(session: Session, *, call_code: str) -> list[NoticeJob]:
     done = _stored_keys(session, keys)
     reasons: dict[int, list[EligibilityResult]] = defaultdict(list)
     ids = [a.id or 0 for a, _, _ in rows]
-    for start in range(0, len(ids), 900):
+    for chunk in in_chunks(ids):
         for result in session.exec(
             select(EligibilityResult)
             .where(
-                col(EligibilityResult.application_id).in_(ids[start : start + 900]),
+                col(EligibilityResult.application_id).in_(chunk),
                 col(EligibilityResult.outcome) == "fail",
             )
             .order_by(col(EligibilityResult.id))
@@ -353,13 +351,13 @@ def receipt_jobs(session: Session, *, call_code: str, tokens: Sequence[Any]) -> 
     by_reference = {t.reference: t.token for t in tokens}
     references = list(by_reference)
     rows: list[tuple[Application, Organization, Stream]] = []
-    for start in range(0, len(references), 900):
+    for chunk in in_chunks(references):
         rows.extend(
             session.exec(
                 select(Application, Organization, Stream)
                 .join(Organization, col(Organization.id) == col(Application.organization_id))
                 .join(Stream, col(Stream.id) == col(Application.stream_id))
-                .where(Application.call_id == call.id, col(Application.reference).in_(references[start : start + 900]))
+                .where(Application.call_id == call.id, col(Application.reference).in_(chunk))
             ).all()
         )
     rows.sort(key=lambda r: r[0].reference)

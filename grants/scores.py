@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from grants import audit
 from grants.applications import get_application
 from grants.calls import call_spec, get_call
-from grants.db import table
+from grants.db import in_chunks, table
 from grants.errors import InvalidInput
 from grants.lifecycle import check_transition
 from grants.models import (
@@ -105,16 +105,10 @@ def review_data(session: Session, *, call_code: str) -> ReviewData:
         .order_by(col(Application.id))
     ).all()
     applications = pd.DataFrame(apps, columns=["application_id", "reference", "stream", "status", "moderated"])
-    missing_rows = session.execute(
-        sa_select(col(Application.id), col(Application.reference), col(Reviewer.name))
-        .select_from(Assignment)
-        .join(Application, col(Application.id) == col(Assignment.application_id))
-        .join(Reviewer, col(Reviewer.id) == col(Assignment.reviewer_id))
-        .outerjoin(Review, col(Review.assignment_id) == col(Assignment.id))
-        .where(col(Application.call_id) == call.id, col(Assignment.status) == "active", col(Review.id).is_(None))
-        .order_by(col(Application.reference), col(Reviewer.name))
-    ).all()
-    missing = pd.DataFrame(missing_rows, columns=["application_id", "reference", "reviewer"])
+    missing = pd.DataFrame(
+        [(m.application_id, m.reference, m.reviewer) for m in missing_reviews(session, call_code=call_code)],
+        columns=["application_id", "reference", "reviewer"],
+    )
     return ReviewData(
         call_id=call.id or 0,
         weights={c.code: float(c.weight) for c in spec.rubric},
@@ -183,10 +177,8 @@ def store_summary(
             ],
         )
     ids = [int(a) for a in per_application["application_id"]]
-    for start in range(0, len(ids), 900):
-        session.execute(
-            delete(ApplicationScore).where(col(ApplicationScore.application_id).in_(ids[start : start + 900]))
-        )
+    for chunk in in_chunks(ids):
+        session.execute(delete(ApplicationScore).where(col(ApplicationScore.application_id).in_(chunk)))
     columns = [
         "n_reviews",
         "missing_reviews",
@@ -220,9 +212,9 @@ def store_summary(
         connection.execute(insert(table(ApplicationScore)), values)
     complete = [int(r["application_id"]) for r in values if r["missing_reviews"] == 0 and (r["n_reviews"] or 0) > 0]
     moving_ids: list[int] = []
-    for start in range(0, len(complete), 900):
+    for chunk in in_chunks(complete):
         in_review = select(Application.id).where(
-            col(Application.id).in_(complete[start : start + 900]),
+            col(Application.id).in_(chunk),
             Application.status == ApplicationStatus.in_review.value,
         )
         moving_ids.extend(i for i in session.exec(in_review) if i is not None)
@@ -378,6 +370,7 @@ def ranking(session: Session, *, call_code: str) -> list[RankedRow]:
 
 @dataclass(frozen=True)
 class MissingReview:
+    application_id: int
     reference: str
     reviewer: str
     reviewer_email: str
@@ -387,7 +380,7 @@ def missing_reviews(session: Session, *, call_code: str) -> list[MissingReview]:
     """Active assignments with no review yet: listed, never counted as a zero."""
     call = get_call(session, call_code)
     rows = session.execute(
-        sa_select(col(Application.reference), col(Reviewer.name), col(Reviewer.email))
+        sa_select(col(Application.id), col(Application.reference), col(Reviewer.name), col(Reviewer.email))
         .select_from(Assignment)
         .join(Application, col(Application.id) == col(Assignment.application_id))
         .join(Reviewer, col(Reviewer.id) == col(Assignment.reviewer_id))

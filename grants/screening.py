@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from grants import audit
 from grants.applications import get_application
 from grants.calls import call_spec, get_call
-from grants.db import table
+from grants.db import in_chunks, table
 from grants.eligibility import RuleResult, ScreeningInput, screen, verdict
 from grants.errors import InvalidInput
 from grants.lifecycle import check_transition
@@ -28,7 +28,6 @@ from grants.models import (
     utcnow,
 )
 
-_CHUNK = 900
 OVERRIDE_RULE = "override"
 
 
@@ -79,7 +78,7 @@ def screen_call(session: Session, *, call_code: str, actor: str = "system") -> S
         else:
             moves[outcome].append(app.application_id)
     ids = [app.application_id for app in facts]
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         session.execute(
             delete(EligibilityResult).where(
                 col(EligibilityResult.application_id).in_(chunk), col(EligibilityResult.rule) != OVERRIDE_RULE
@@ -89,7 +88,7 @@ def screen_call(session: Session, *, call_code: str, actor: str = "system") -> S
     events: list[audit.EventDraft] = []
     for status, app_ids in moves.items():
         check_transition(ApplicationStatus.submitted, status)  # the whole batch moves from submitted
-        for chunk in _chunks(app_ids):
+        for chunk in in_chunks(app_ids):
             session.execute(
                 update(Application)
                 .where(col(Application.id).in_(chunk))
@@ -224,7 +223,3 @@ def _result_row(application_id: int, result: RuleResult, now: Any) -> dict[str, 
         "decided_by": "system",
         "decided_at": now,
     }
-
-
-def _chunks(items: list[int]) -> list[list[int]]:
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
