@@ -1254,6 +1254,129 @@ def demo(
     run_demo(applications=applications, reviewers=reviewers, seed=seed, lang=state.lang, out=out, actor=_actor())
 
 
+# --- API, tokens and managers ------------------------------------------------------------
+
+managers_app = typer.Typer(help=h("Fund managers and their API tokens.", "Les gestionnaires du fonds et leurs jetons."))
+app.add_typer(managers_app, name="managers")
+tokens_app = typer.Typer(help=h("API tokens: replace or revoke.", "Jetons de l'API : remplacer ou révoquer."))
+app.add_typer(tokens_app, name="tokens")
+DaysOption = Annotated[
+    int | None,
+    typer.Option("--days", min=1, help=h("Days the token stays valid.", "Nombre de jours de validité du jeton.")),
+]
+CallOption = Annotated[
+    str | None, typer.Option("--call", help=h("Call code, when needed.", "Code de l'appel, au besoin."))
+]
+
+
+def _print_token(kind: str, issued: Any) -> None:
+    from grants.i18n import TORONTO, format_date
+
+    expires = format_date(issued.expires_at.astimezone(TORONTO).date(), state.lang)
+    _say(f"token.{kind}", subject=issued.subject, expires=expires)
+    out.print(issued.token, markup=False)
+
+
+@managers_app.command(
+    "add", help=h("Add a fund manager and print their API token.", "Ajouter un gestionnaire et afficher son jeton.")
+)
+def managers_add(
+    name: Annotated[str, typer.Argument(help=h("The manager's name.", "Le nom du gestionnaire."))],
+    days: DaysOption = None,
+) -> None:
+    from grants.access import add_manager
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        issued = add_manager(session, name=name, actor=_actor(), days=days)
+    _print_token("manager", issued)
+
+
+@managers_app.command(
+    "token", help=h("Give a manager a new token (the old one stops).", "Nouveau jeton d'un gestionnaire.")
+)
+def managers_token(
+    name: Annotated[str, typer.Argument(help=h("The manager's name.", "Le nom du gestionnaire."))],
+    days: DaysOption = None,
+) -> None:
+    from grants.access import manager_token
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        issued = manager_token(session, name=name, actor=_actor(), days=days)
+    _print_token("manager", issued)
+
+
+@reviewers_app.command(
+    "token", help=h("Give a reviewer an API token (the old one stops).", "Donner un jeton à un évaluateur.")
+)
+def reviewers_token(
+    email: Annotated[str, typer.Argument(help=h("The reviewer's e-mail.", "Le courriel de l'évaluateur."))],
+    call: CallOption = None,
+    days: DaysOption = None,
+) -> None:
+    from grants.access import reviewer_token
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        issued = reviewer_token(session, email=email, call_code=call, actor=_actor(), days=days)
+    _print_token("reviewer", issued)
+
+
+@tokens_app.command(
+    "applicant",
+    help=h("A new access token for an application (the old one stops).", "Nouveau jeton d'accès d'une demande."),
+)
+def tokens_applicant(
+    reference: Annotated[str, typer.Argument(help=h("Application reference.", "Référence de la demande."))],
+    days: DaysOption = None,
+) -> None:
+    from grants.access import applicant_token
+    from grants.db import unit_of_work
+
+    with unit_of_work(_ready_engine()) as session:
+        issued = applicant_token(session, reference=reference, actor=_actor(), days=days)
+    _print_token("applicant", issued)
+
+
+@tokens_app.command("revoke", help=h("Revoke every token of one person.", "Révoquer les jetons d'une personne."))
+def tokens_revoke(
+    role: Annotated[
+        Literal["applicant", "reviewer", "manager"],
+        typer.Argument(help=h("applicant, reviewer or manager.", "applicant, reviewer ou manager.")),
+    ],
+    who: Annotated[
+        str,
+        typer.Argument(
+            help=h("Reference, reviewer e-mail or manager name.", "Référence, courriel ou nom du gestionnaire.")
+        ),
+    ],
+    call: CallOption = None,
+) -> None:
+    from grants.access import revoke
+    from grants.db import unit_of_work
+    from grants.models import TokenRole
+
+    with unit_of_work(_ready_engine()) as session:
+        count = revoke(session, role=TokenRole(role), who=who, call_code=call, actor=_actor())
+    _say("token.revoked", count=count, who=who)
+
+
+@app.command(help=h("Serve the HTTP API (uvicorn).", "Servir l'API HTTP (uvicorn)."))
+def serve(
+    host: Annotated[str, typer.Option(help=h("Address to listen on.", "Adresse d'écoute."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help=h("Port.", "Port."))] = 8000,
+) -> None:
+    """Serve the API; one process (the embedded Prefect backend lives in it)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    _ready_engine()
+    _say("serve.starting", host=host, port=port)
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+
+
 # --- entry point -------------------------------------------------------------------------
 
 

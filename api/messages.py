@@ -239,6 +239,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Example status (grants status {reference}):",
     ),
     "demo.review": ("À examiner par le bureau du fonds", "For the fund office to review"),
+    "token.manager": (
+        "Gestionnaire {subject} : jeton valide jusqu'au {expires}. Il ne sera plus affiché :",
+        "Manager {subject}: token valid until {expires}. It will not be shown again:",
+    ),
+    "token.reviewer": (
+        "Évaluateur {subject} : jeton valide jusqu'au {expires}. Il ne sera plus affiché :",
+        "Reviewer {subject}: token valid until {expires}. It will not be shown again:",
+    ),
+    "token.applicant": (
+        "Demande {subject} : nouveau jeton d'accès, valide jusqu'au {expires} (l'ancien ne fonctionne plus). "
+        "Il ne sera plus affiché :",
+        "Application {subject}: new access token, valid until {expires} (the old one no longer works). "
+        "It will not be shown again:",
+    ),
+    "token.revoked": ("{count} jeton(s) révoqué(s) pour {who}.", "{count} token(s) revoked for {who}."),
+    "serve.starting": (
+        "API sur http://{host}:{port}/api/v1 (documentation : http://{host}:{port}/docs). Ctrl+C pour arrêter.",
+        "API on http://{host}:{port}/api/v1 (documentation: http://{host}:{port}/docs). Ctrl+C to stop.",
+    ),
 }
 
 

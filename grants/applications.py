@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,14 +17,7 @@ from grants.errors import NotFound
 from grants.intake import IntakeRow, RowError
 from grants.models import Application, ApplicationStatus, Call, Organization, utcnow
 from grants.text import normalize_org_name
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
+from grants.tokens import new_token, store_applicant_tokens
 
 
 def format_reference(prefix: str, sequence: int) -> str:
@@ -119,7 +110,6 @@ def store_intake(session: Session, *, call: Call, rows: Sequence[IntakeRow], act
                 "start_date": row.start_date,
                 "duration_months": row.duration_months,
                 "submitted_at": row.submitted_at,
-                "access_token_hash": hash_token(token),
                 "source_hash": row.source_hash(),
                 "created_at": now,
                 "updated_at": now,
@@ -128,6 +118,8 @@ def store_intake(session: Session, *, call: Call, rows: Sequence[IntakeRow], act
     applications = table(Application)
     stmt = insert(applications).returning(applications.c.id, applications.c.reference)
     inserted = session.connection().execute(stmt, records).all()
+    ids = {reference: app_id for app_id, reference in inserted}
+    store_applicant_tokens(session, [(ids[t.reference], t.token) for t in result.created], actor=actor, now=now)
     audit.record(
         session,
         (

@@ -320,6 +320,17 @@ def parse_call_spec(data: dict[str, Any], *, source: str = "call file") -> CallS
         ) from None
 
 
+def parse_call_text(text: str, *, source: str = "call file") -> CallSpec:
+    """Validate a call file given as TOML text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(
+            en=f"{source}: invalid TOML: {exc}", fr=f"{source} : TOML non valide : {exc}", field="toml"
+        ) from None
+    return parse_call_spec(data, source=source)
+
+
 def load_call_spec(path: Path) -> CallSpec:
     """Read and validate a call TOML file."""
     try:
@@ -330,12 +341,10 @@ def load_call_spec(path: Path) -> CallSpec:
             fr=f"{path} : lecture impossible ({exc.strerror})",
         ) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableFile(en=f"{path}: not UTF-8 text", fr=f"{path} : le texte n'est pas en UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(en=f"{path}: invalid TOML: {exc}", fr=f"{path} : TOML non valide : {exc}") from None
-    return parse_call_spec(data, source=path.name)
+    return parse_call_text(text, source=path.name)
 
 
 def to_cents(amount: Decimal) -> int:

@@ -166,7 +166,6 @@ class Application(SQLModel, table=True):
     start_date: dt.date
     duration_months: int
     submitted_at: dt.datetime = _ts()
-    access_token_hash: str = Field(max_length=64, index=True)
     source_hash: str = Field(max_length=64)
     created_at: dt.datetime = _ts()
     updated_at: dt.datetime = _ts()
@@ -202,8 +201,6 @@ class Reviewer(SQLModel, table=True):
     regions: list[str] = _json()
     indigenous_expertise: bool = False
     max_load: int = 10
-    token_hash: str | None = Field(default=None, max_length=64, index=True)
-    token_expires_at: dt.datetime | None = _ts(nullable=True)
     leniency: float | None = None  # fitted offset: positive scores higher than peers
     created_at: dt.datetime = _ts()
 
@@ -371,3 +368,51 @@ class AuditEvent(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+class TokenRole(StrEnum):
+    applicant = "applicant"
+    reviewer = "reviewer"
+    manager = "manager"
+
+
+class Manager(SQLModel, table=True):
+    """A fund manager: runs calls, stages and award rounds through the API."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(120), unique=True, nullable=False))
+    created_at: dt.datetime = _ts()
+    created_by: str
+
+
+class AccessToken(SQLModel, table=True):
+    """A bearer token for the API, kept only as its SHA-256; one role and one subject each."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    role: TokenRole = Field(sa_column=Column(String(16), nullable=False))
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    reviewer_id: int | None = Field(default=None, foreign_key="reviewer.id", index=True)
+    manager_id: int | None = Field(default=None, foreign_key="manager.id", index=True)
+    expires_at: dt.datetime = _ts()
+    revoked_at: dt.datetime | None = _ts(nullable=True)
+    created_at: dt.datetime = _ts()
+    created_by: str
+
+
+class StageRun(SQLModel, table=True):
+    """A stage run as a Prefect flow run: who asked, and its domain result once finished."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    flow_run_id: str = Field(sa_column=Column(String(36), unique=True, nullable=False))
+    stage: str = Field(max_length=32)
+    call_id: int | None = Field(default=None, foreign_key="call.id", index=True)
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    requested_by: str
+    requested_at: dt.datetime = _ts()
+    finished_at: dt.datetime | None = _ts(nullable=True)
+    outcome: str = Field(default="", max_length=16)  # "" while running | completed | refused | failed
+    result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

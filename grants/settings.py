@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     actor: str | None = Field(default=None, description="Name recorded in the audit log for command-line actions.")
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
+    applicant_token_days: int = Field(default=2190, ge=1, description="Lifetime of an applicant's access token.")
+    reviewer_token_days: int = Field(default=120, ge=1, description="Default lifetime of a reviewer token.")
+    manager_token_days: int = Field(default=180, ge=1, description="Default lifetime of a manager token.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -189,6 +189,7 @@ MILESTONE_STATUS_NAMES: dict[str, tuple[str, str]] = {
     "scheduled": ("Prévu", "Scheduled"),
     "due": ("Exigible", "Due"),
     "overdue": ("En retard", "Overdue"),
+    "submitted": ("Rapport reçu", "Report received"),
     "accepted": ("Accepté", "Accepted"),
     "paid": ("Versé", "Paid"),
     "held": ("Retenu", "Held"),

@@ -37,6 +37,7 @@ from scoring.affinity import affinity_matrix, application_tags, language_mask
 from scoring.assignment import AssignmentInfeasible, assign_reviewers
 from scoring.conflicts import ApplicationRecord, ReviewerRecord, detect_conflicts
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 Mode = Literal["total", "fairness"]
 # The most telling explanation first: a language group short of readers says more than the
@@ -106,7 +107,7 @@ def _import_report(name: str, total: int, stored: StoredReviewers, rejected: int
     return ImportReport(name, total, stored.created, stored.updated, stored.unchanged, rejected, report)
 
 
-@flow(name="reviewers-import")
+@flow(name="reviewers-import", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def reviewers_import_flow(call_code: str, path: str, out_dir: str | None = None, actor: str = "system") -> ImportReport:
     """Add or refresh a call's reviewers from a CSV or XLSX file."""
     return import_reviewer_file(call_code, path, out_dir, actor)
@@ -164,7 +165,7 @@ def import_declarations(call_code: str, path: str, out_dir: str | None, actor: s
     )
 
 
-@flow(name="conflicts-import")
+@flow(name="conflicts-import", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def conflicts_import_flow(call_code: str, path: str, out_dir: str | None = None, actor: str = "system") -> ImportReport:
     """Import declared conflicts; reviewers they recuse are replaced at once by the best valid ones."""
     report = import_declarations(call_code, path, out_dir, actor)
@@ -266,7 +267,7 @@ def assign(call_code: str, mode: Mode, actor: str) -> AssignmentReport:
     )
 
 
-@flow(name="assignment")
+@flow(name="assignment", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def assignment_flow(call_code: str, mode: Mode = "total", actor: str = "system") -> AssignmentReport:
     """Assign reviewers to a call's eligible applications; existing valid assignments are kept."""
     return assign(call_code, mode, actor)

@@ -27,6 +27,7 @@ from grants.db import unit_of_work
 from grants.errors import DomainError
 from scoring.allocation import Candidate, Policy, allocate
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def _refused(problem: DomainError) -> RoundReport:
     return RoundReport(None, False, 0, "", 0, 0, 0, {}, {}, [], [], problem.en, problem.fr)
 
 
-@flow(name="award-round")
+@flow(name="award-round", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def award_round_flow(
     call_code: str,
     policy_file: str | None = None,

@@ -25,6 +25,7 @@ from grants.intake import (
 from grants.notice_records import receipt_jobs, write_manifest
 from grants.settings import get_settings
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def receipt_letters(call_code: str, stored: StoredIntake, out_dir: str | None, a
     return str(folder)
 
 
-@flow(name="intake", log_prints=False)
+@flow(name="intake", log_prints=False, on_completion=[record_stage_result], on_failure=[record_stage_result])
 def intake_flow(
     call_code: str, path: str, out_dir: str | None = None, actor: str = "system", receipts: bool = True
 ) -> IntakeReport:

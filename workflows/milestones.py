@@ -14,6 +14,7 @@ from grants.milestones import check_overdue
 from grants.notice_records import reminder_jobs
 from grants.settings import get_settings
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 TORONTO = ZoneInfo("America/Toronto")
 
@@ -45,7 +46,7 @@ def send_reminders(out_dir: str | None, actor: str) -> tuple[int, str | None]:
     return generate_letters.fn(jobs, folder, actor), folder
 
 
-@flow(name="milestone-check")
+@flow(name="milestone-check", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def milestone_check_flow(today: str | None = None, out_dir: str | None = None, actor: str = "system") -> CheckReport:
     """Mark reports past due (dates in America/Toronto), hold their payments, remind each organization once."""
     day = today or dt.datetime.now(TORONTO).date().isoformat()

@@ -24,6 +24,7 @@ from grants.notice_records import (
 from grants.settings import get_settings
 from notices import NoticeData, render_batch
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 BATCH = 2000  # letters rendered and recorded together; a crash loses at most one batch's records
 
@@ -92,7 +93,7 @@ def _folder(out_dir: str | None, name: str) -> str:
     return str(Path(out_dir) if out_dir else get_settings().output_dir / "notices" / name)
 
 
-@flow(name="round-notices")
+@flow(name="round-notices", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def round_notices_flow(round_id: int, out_dir: str | None = None, actor: str = "system") -> NoticeReport:
     """One DOCX per decision of an approved round, in the applicant's language, and the manifest."""
     folder = _folder(out_dir, f"round-{round_id}")
@@ -104,7 +105,7 @@ def round_notices_flow(round_id: int, out_dir: str | None = None, actor: str = "
     return NoticeReport(generated, total, folder, manifest)
 
 
-@flow(name="ineligible-notices")
+@flow(name="ineligible-notices", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def ineligible_notices_flow(call_code: str, out_dir: str | None = None, actor: str = "system") -> NoticeReport:
     """A letter to each ineligible applicant explaining why, once per application."""
     folder = _folder(out_dir, f"{call_code}-ineligible")

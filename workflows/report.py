@@ -14,6 +14,7 @@ from grants.errors import DomainError, Lang
 from grants.lifecycle import STATUS_NAMES
 from grants.report_data import call_figures
 from scoring.reporting import ReportData, write_charts, write_workbook
+from workflows.stage_record import record_stage_result
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def write_report(data: ReportData, folder: str, lang: Lang) -> ReportFiles:
     return ReportFiles(str(workbook), [str(c) for c in charts])
 
 
-@flow(name="report")
+@flow(name="report", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def report_flow(call_code: str, out_dir: str, lang: Lang = "en") -> ReportFiles:
     """The call's report for managers: applications, decisions and money, payments, outcomes."""
     data = gather(call_code)

@@ -14,6 +14,7 @@ from grants.db import unit_of_work
 from grants.scores import CONFIDENCE, ReviewData, StoredSummary, review_data, store_summary
 from scoring.calibration import fit_additive, flag_disagreement, flag_outliers, rank, standardize, weighted_totals
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 Method = Literal["additive", "standardize"]
 # When too few reviews leave the uncertainty unknown, an interval this wide keeps the
@@ -110,7 +111,7 @@ def store_results(call_code: str, result: Aggregation, method: Method, actor: st
         )
 
 
-@flow(name="review-summary")
+@flow(name="review-summary", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def review_summary_flow(call_code: str, method: Method = "additive", actor: str = "system") -> StoredSummary:
     """Aggregate the call's reviews: calibrated scores, flags for moderation, and the ranking."""
     data = load_reviews(call_code)

@@ -10,6 +10,7 @@ from grants.notice_records import ineligible_jobs, write_manifest
 from grants.screening import ScreeningSummary, screen_call
 from grants.settings import get_settings
 from workflows.retry import transient_database_error
+from workflows.stage_record import record_stage_result
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1, retry_condition_fn=transient_database_error)
@@ -33,7 +34,7 @@ def ineligibility_letters(call_code: str, actor: str) -> str:
     return str(folder)
 
 
-@flow(name="screening")
+@flow(name="screening", on_completion=[record_stage_result], on_failure=[record_stage_result])
 def screening_flow(call_code: str, actor: str = "system", letters: bool = True) -> ScreeningSummary:
     """Screen a call's submitted applications for eligibility; ineligible applicants get a letter."""
     summary = screen_submitted(call_code, actor)

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from grants.applications import hash_token
 from grants.db import unit_of_work
-from grants.models import Application, AuditEvent, Organization
+from grants.models import AccessToken, Application, AuditEvent, Organization
+from grants.tokens import hash_token
 from tests.factories import application_row, create_example_call, take_in
 
 
@@ -26,8 +26,11 @@ def test_store_intake_new_rows_get_sequential_references_and_hashed_tokens(engin
             ("CSF-2026-00002", "PORTAL-000002", "submitted"),
             ("CSF-2026-00003", "PORTAL-000003", "submitted"),
         ]
-        assert [a.access_token_hash for a in apps] == [hash_token(t.token) for t in stored.created]
-        assert all(t.token not in a.access_token_hash for a, t in zip(apps, stored.created, strict=True))
+        hashes = session.exec(select(AccessToken.application_id, AccessToken.token_hash, AccessToken.role)).all()
+        assert sorted(hashes) == [
+            (a.id, hash_token(t.token), "applicant") for a, t in zip(apps, stored.created, strict=True)
+        ]
+        assert all(t.token not in h for (_, h, _), t in zip(sorted(hashes), stored.created, strict=True))
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "application.submitted")).all()
         assert sorted((e.entity_id, e.to_state) for e in events) == [(a.id, "submitted") for a in apps]
 

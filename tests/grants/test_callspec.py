@@ -149,8 +149,8 @@ def test_load_call_spec_invalid_toml_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         load_call_spec(path)
 
-    assert caught.value.en == f"{path}: invalid TOML: Invalid value (at line 2, column 12)"
-    assert caught.value.fr == f"{path} : TOML non valide : Invalid value (at line 2, column 12)"
+    assert caught.value.en == f"{path.name}: invalid TOML: Invalid value (at line 2, column 12)"
+    assert caught.value.fr == f"{path.name} : TOML non valide : Invalid value (at line 2, column 12)"
     assert "\n" not in caught.value.en
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from grants.applications import hash_token
 from grants.db import unit_of_work
-from grants.models import Application
+from grants.models import AccessToken, Application
+from grants.tokens import hash_token
 from tests.factories import application_row, create_example_call, write_applications
 from workflows.intake import intake_flow
 from workflows.runtime import run_flow
@@ -81,7 +81,8 @@ def test_intake_then_screening_flows_store_good_rows_and_report_bad_ones(engine:
             ("CSF-2026-00004", "eligible", formula),
             ("CSF-2026-00005", "ineligible", "Safe pathways for survivors in the northeast"),
         ]
-        assert [a.access_token_hash for a in apps] == [hash_token(t["access_token"]) for t in tokens]
+        hashes = dict(session.exec(select(AccessToken.application_id, AccessToken.token_hash)).all())
+        assert [hashes[a.id] for a in apps] == [hash_token(t["access_token"]) for t in tokens]
 
 
 def test_intake_flow_rerun_of_the_same_file_adds_nothing(engine: Engine, tmp_path: Path) -> None:

@@ -1,0 +1,467 @@
+"""What the API shows each person: an applicant their own file, a reviewer their assignments.
+
+Every function takes the principal's own id and reads only what that person may see:
+decisions only from approved rounds, other reviewers' scores (never names) only once
+the reviewer has submitted their own review, never an assignment a conflict forbids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from grants.applications import IssuedToken, get_application, store_intake
+from grants.calls import call_spec, get_call
+from grants.errors import DomainError, InvalidInput, Lang, NotFound
+from grants.i18n import format_date, format_datetime, format_money
+from grants.intake import validate_rows
+from grants.models import (
+    Application,
+    Assignment,
+    AwardRound,
+    Call,
+    Conflict,
+    Decision,
+    Milestone,
+    MilestoneReport,
+    Notice,
+    Organization,
+    Review,
+    Reviewer,
+    Stream,
+    utcnow,
+)
+from grants.reviews import RECOMMENDATIONS, NotAssigned
+from grants.status import StatusView, application_status
+
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "funded": ("financé", "funded"),
+    "waitlisted": ("en liste d'attente", "waitlisted"),
+    "declined": ("non retenu", "declined"),
+}
+MILESTONE_KINDS: dict[str, tuple[str, str]] = {
+    "signing": ("signature de l'entente", "signing of the agreement"),
+    "interim": ("rapport d'étape", "interim report"),
+    "final": ("rapport final", "final report"),
+}
+MILESTONE_STATES: dict[str, tuple[str, str]] = {
+    "scheduled": ("prévu", "scheduled"),
+    "due": ("à remettre", "due"),
+    "overdue": ("en retard", "overdue"),
+    "submitted": ("rapport reçu", "report received"),
+    "accepted": ("accepté", "accepted"),
+    "paid": ("versé", "paid"),
+    "held": ("retenu", "held"),
+}
+NOTICE_KINDS: dict[str, tuple[str, str]] = {
+    "receipt": ("accusé de réception", "acknowledgement of receipt"),
+    "ineligible": ("avis d'inadmissibilité", "notice of ineligibility"),
+    "funded": ("avis de financement", "funding notice"),
+    "waitlisted": ("avis de liste d'attente", "waitlist notice"),
+    "declined": ("avis de refus", "notice of decision"),
+    "reminder": ("rappel de rapport", "report reminder"),
+}
+
+
+def _pick(names: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
+    pair = names.get(key)
+    return key if pair is None else pair[0 if lang == "fr" else 1]
+
+
+# --- applicants -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionInfo:
+    outcome: str
+    outcome_label: str
+    amount_cents: int
+    amount: str
+    waitlist_position: int | None
+    rationale: str
+
+
+@dataclass(frozen=True)
+class MilestoneInfo:
+    sequence: int
+    kind: str
+    kind_label: str
+    due_date: dt.date
+    due: str
+    amount_cents: int
+    amount: str
+    status: str
+    status_label: str
+    report_required: bool
+    report_id: int | None  # the latest report for this milestone
+    report_status: str | None
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    id: int
+    kind: str
+    kind_label: str
+    language: str
+    created: str
+
+
+@dataclass(frozen=True)
+class ApplicantView:
+    status_code: str
+    status: StatusView
+    requested_cents: int
+    requested: str
+    decision: DecisionInfo | None
+    milestones: list[MilestoneInfo]
+    notices: list[NoticeInfo]
+
+
+def applicant_view(session: Session, *, application_id: int, lang: Lang | None = None) -> ApplicantView:
+    """The applicant's whole file: stage and history, decision, milestones, letters."""
+    app = session.get(Application, application_id)
+    if app is None:
+        raise NotFound(en="no such application", fr="aucune demande de ce type", field="reference")
+    status = application_status(session, reference=app.reference, lang=lang)
+    language = status.language
+    pick = 0 if language == "fr" else 1
+    row = session.exec(
+        select(Decision)
+        .join(AwardRound, col(AwardRound.id) == col(Decision.round_id))
+        .where(Decision.application_id == app.id, AwardRound.status == "approved", col(AwardRound.dry_run).is_(False))
+        .order_by(col(AwardRound.approved_at).desc(), col(Decision.id).desc())
+        .limit(1)
+    ).first()
+    decision = None
+    if row is not None:
+        decision = DecisionInfo(
+            outcome=row.outcome,
+            outcome_label=_pick(OUTCOMES, row.outcome, language),
+            amount_cents=row.amount_cents,
+            amount=format_money(row.amount_cents, language),
+            waitlist_position=row.waitlist_position,
+            rationale=row.rationale_fr if pick == 0 else row.rationale_en,
+        )
+    milestones = session.exec(
+        select(Milestone).where(Milestone.application_id == app.id).order_by(col(Milestone.sequence))
+    ).all()
+    reports: dict[int, tuple[int, str]] = {}
+    if milestones:
+        for report_id, milestone_id, report_status in session.exec(
+            select(MilestoneReport.id, MilestoneReport.milestone_id, MilestoneReport.status)
+            .where(col(MilestoneReport.milestone_id).in_([m.id for m in milestones]))
+            .order_by(col(MilestoneReport.id))
+        ).all():
+            reports[milestone_id] = (report_id or 0, report_status)
+    notices = session.exec(select(Notice).where(Notice.application_id == app.id).order_by(col(Notice.id))).all()
+    call = session.get(Call, app.call_id)
+    assert call is not None
+    return ApplicantView(
+        status_code=str(app.status),
+        status=status,
+        requested_cents=app.requested_cents,
+        requested=format_money(app.requested_cents, language),
+        decision=decision,
+        milestones=[
+            MilestoneInfo(
+                sequence=m.sequence,
+                kind=m.kind,
+                kind_label=_pick(MILESTONE_KINDS, m.kind, language),
+                due_date=m.due_date,
+                due=format_date(m.due_date, language),
+                amount_cents=m.amount_cents,
+                amount=format_money(m.amount_cents, language),
+                status=m.status,
+                status_label=_pick(MILESTONE_STATES, m.status, language),
+                report_required=m.report_required,
+                report_id=reports[m.id or 0][0] if (m.id or 0) in reports else None,
+                report_status=reports[m.id or 0][1] if (m.id or 0) in reports else None,
+            )
+            for m in milestones
+        ],
+        notices=[
+            NoticeInfo(
+                id=n.id or 0,
+                kind=n.kind,
+                kind_label=_pick(NOTICE_KINDS, n.kind, language),
+                language=str(n.language),
+                created=format_datetime(n.created_at, language),
+            )
+            for n in notices
+        ],
+    )
+
+
+def notice_file(session: Session, *, application_id: int, notice_id: int) -> tuple[Path, str]:
+    """The DOCX of one of the application's letters, and a download name."""
+    notice = session.get(Notice, notice_id)
+    missing = NotFound(en=f"no letter {notice_id}", fr=f"aucune lettre {notice_id}", field="notice_id")
+    if notice is None or notice.application_id != application_id:
+        raise missing
+    path = Path(notice.file_path)
+    if not path.is_file():
+        raise NotFound(
+            en=f"letter {notice_id} is no longer stored; ask the fund office for a copy",
+            fr=f"la lettre {notice_id} n'est plus conservée; demandez-en une copie au bureau du fonds",
+            field="notice_id",
+        )
+    return path, path.name
+
+
+# --- reviewers --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignmentInfo:
+    reference: str
+    title: str
+    stream: str
+    language: str
+    review: str  # to do | submitted
+    submitted_at: dt.datetime | None
+
+
+def _open_assignments(session: Session, reviewer_id: int) -> list[tuple[Assignment, Application]]:
+    """Active assignments the reviewer has no conflict with (a conflict ends one at once; this is a backstop)."""
+    rows = session.exec(
+        select(Assignment, Application)
+        .join(Application, col(Application.id) == col(Assignment.application_id))
+        .where(Assignment.reviewer_id == reviewer_id, Assignment.status == "active")
+        .order_by(col(Application.sequence))
+    ).all()
+    conflicted = set(session.exec(select(Conflict.application_id).where(Conflict.reviewer_id == reviewer_id)).all())
+    return [(a, app) for a, app in rows if app.id not in conflicted]
+
+
+def reviewer_assignments(session: Session, *, reviewer_id: int, lang: Lang = "en") -> list[AssignmentInfo]:
+    pairs = _open_assignments(session, reviewer_id)
+    reviews = {
+        r.assignment_id: r
+        for r in session.exec(
+            select(Review).where(col(Review.assignment_id).in_([a.id for a, _ in pairs] or [-1]))
+        ).all()
+    }
+    streams = {s.id: s for s in session.exec(select(Stream)).all()}
+    result = []
+    for assignment, app in pairs:
+        review = reviews.get(assignment.id or 0)
+        stream = streams[app.stream_id]
+        result.append(
+            AssignmentInfo(
+                reference=app.reference,
+                title=app.title,
+                stream=stream.name_fr if lang == "fr" else stream.name_en,
+                language=str(app.language),
+                review="submitted" if review is not None else "to do",
+                submitted_at=review.submitted_at if review is not None else None,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    code: str
+    name: str
+    description: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class PeerReview:
+    reviewer: str  # "Reviewer 1", never a name
+    scores: dict[str, Any]
+    recommendation: str
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    reference: str
+    title: str
+    summary: str
+    organization: str
+    organization_type: str
+    region: str
+    stream: str
+    language: str
+    requested: str
+    total_budget: str
+    start_date: dt.date
+    duration_months: int
+    regions_served: list[str]
+    populations_served: list[str]
+    board_members: list[str]
+    key_staff: list[str]
+    partner_organizations: list[str]
+    review_deadline: str
+    rubric: list[CriterionInfo]
+    scale: list[tuple[int, str]]
+    recommendations: list[tuple[str, str]]
+    own_review: dict[str, Any] | None
+    peer_reviews: list[PeerReview] = field(default_factory=list)
+
+
+def _assigned(session: Session, reviewer_id: int, reference: str) -> tuple[Assignment, Application]:
+    wanted = reference.strip().upper()
+    for assignment, app in _open_assignments(session, reviewer_id):
+        if app.reference == wanted:
+            return assignment, app
+    raise NotAssigned(
+        en=f"{wanted} is not among your assignments",
+        fr=f"{wanted} ne fait pas partie de vos dossiers",
+        field="reference",
+    )
+
+
+def proposal_for_reviewer(session: Session, *, reviewer_id: int, reference: str, lang: Lang = "en") -> ProposalView:
+    """An assigned proposal with the rubric; peers' scores only once this reviewer has submitted."""
+    assignment, app = _assigned(session, reviewer_id, reference)
+    pick = 0 if lang == "fr" else 1
+    call = session.get(Call, app.call_id)
+    org = session.get(Organization, app.organization_id)
+    stream = session.get(Stream, app.stream_id)
+    assert call is not None and org is not None and stream is not None
+    spec = call_spec(call)
+    own = session.exec(select(Review).where(Review.assignment_id == assignment.id)).first()
+    peers: list[PeerReview] = []
+    if own is not None:
+        others = session.exec(
+            select(Review)
+            .join(Assignment, col(Assignment.id) == col(Review.assignment_id))
+            .where(Assignment.application_id == app.id, Assignment.status == "active", Assignment.id != assignment.id)
+            .order_by(col(Assignment.id))
+        ).all()
+        label = "Évaluateur" if pick == 0 else "Reviewer"
+        peers = [
+            PeerReview(reviewer=f"{label} {i}", scores=dict(r.scores), recommendation=r.recommendation)
+            for i, r in enumerate(others, start=1)
+        ]
+    return ProposalView(
+        reference=app.reference,
+        title=app.title,
+        summary=app.summary,
+        organization=org.legal_name,
+        organization_type=org.org_type,
+        region=org.region,
+        stream=stream.name_fr if pick == 0 else stream.name_en,
+        language=str(app.language),
+        requested=format_money(app.requested_cents, lang),
+        total_budget=format_money(app.total_budget_cents, lang),
+        start_date=app.start_date,
+        duration_months=app.duration_months,
+        regions_served=list(app.regions_served),
+        populations_served=list(app.populations_served),
+        board_members=list(app.board_members),
+        key_staff=list(app.key_staff),
+        partner_organizations=list(app.partner_organizations),
+        review_deadline=format_datetime(call.review_deadline, lang),
+        rubric=[
+            CriterionInfo(
+                code=c.code,
+                name=c.name_fr if pick == 0 else c.name_en,
+                description=c.description_fr if pick == 0 else c.description_en,
+                weight=float(c.weight),
+            )
+            for c in spec.rubric
+        ],
+        scale=[(level.score, level.label_fr if pick == 0 else level.label_en) for level in spec.review.scale],
+        recommendations=[(code, names[pick]) for code, names in RECOMMENDATIONS.items()],
+        own_review=None
+        if own is None
+        else {
+            "scores": dict(own.scores),
+            "comments": dict(own.comments),
+            "recommendation": own.recommendation,
+            "updated_at": own.updated_at.isoformat(),
+        },
+        peer_reviews=peers,
+    )
+
+
+def assigned_application_id(session: Session, *, reviewer_id: int, reference: str) -> int:
+    """The application behind an open assignment of this reviewer (NotAssigned otherwise)."""
+    _, app = _assigned(session, reviewer_id, reference)
+    return app.id or 0
+
+
+def reviewer_call(session: Session, reviewer_id: int) -> Call:
+    reviewer = session.get(Reviewer, reviewer_id)
+    assert reviewer is not None
+    call = session.get(Call, reviewer.call_id)
+    assert call is not None
+    return call
+
+
+def application_reference(session: Session, application_id: int) -> str:
+    app = session.get(Application, application_id)
+    assert app is not None
+    return app.reference
+
+
+def find_for_applicant(session: Session, *, application_id: int, reference: str) -> Application:
+    """The applicant's own application under ``reference``; any other reference is not found."""
+    app = get_application(session, reference)
+    if app.id != application_id:
+        raise NotFound(
+            en=f"no application with reference {reference!r}",
+            fr=f"aucune demande portant la référence {reference!r}",
+            field="reference",
+        )
+    return app
+
+
+# --- one application through the API ---------------------------------------------------
+
+
+class CallClosed(DomainError):
+    code = "call_closed"
+
+
+def submit_application(
+    session: Session, *, call_code: str, cells: dict[str, str], actor: str, now: dt.datetime | None = None
+) -> tuple[IssuedToken | None, Application]:
+    """Validate and store one application like an intake row; the same external id twice is one application.
+
+    Returns the new token (None when the identical application was submitted before) and the application.
+    """
+    now = now or utcnow()
+    call = get_call(session, call_code)
+    if not call.opens_at <= now <= call.closes_at:
+        raise CallClosed(
+            en=f"the call {call.code} takes applications from {format_datetime(call.opens_at, 'en')} "
+            f"to {format_datetime(call.closes_at, 'en')}",
+            fr=f"l'appel {call.code} reçoit les demandes du {format_datetime(call.opens_at, 'fr')} "
+            f"au {format_datetime(call.closes_at, 'fr')}",
+        )
+    # Sent again under the same external id: it keeps its first submission time, so identical content matches.
+    earlier = session.exec(
+        select(Application.submitted_at).where(
+            Application.call_id == call.id, Application.external_id == cells.get("external_id", "").strip()
+        )
+    ).first()
+    local = (earlier or now).astimezone(ZoneInfo(call.timezone)).replace(tzinfo=None, microsecond=0)
+    row = {**cells, "submitted_at": local.isoformat()}
+    checked = validate_rows(pd.DataFrame([row], columns=list(row), dtype=str), call_spec(call))
+    if checked.errors:
+        first = checked.errors[0]
+        raise InvalidInput(en=first.reason_en, fr=first.reason_fr, field=first.column)
+    stored = store_intake(session, call=call, rows=checked.rows, actor=actor)
+    if stored.conflicts:
+        first = stored.conflicts[0]
+        raise ApplicationExists(en=first.reason_en, fr=first.reason_fr, field=first.column)
+    app = session.exec(
+        select(Application).where(
+            Application.call_id == call.id, Application.external_id == checked.rows[0].external_id
+        )
+    ).one()
+    return (stored.created[0] if stored.created else None), app
+
+
+class ApplicationExists(DomainError):
+    code = "application_exists"
