@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/scoring.py
 	$(BIN)/python bench/award.py
 	$(BIN)/python bench/notices.py
+	$(BIN)/python bench/api.py
 
 clean:
 	rm -rf .grants .pytest_cache .mypy_cache .ruff_cache

@@ -62,6 +62,6 @@ def create_app(launcher: Any | None = None, *, warm: bool = True) -> FastAPI:
     )
     app.state.launcher = launcher
     errors.install(app)
-    for module in (public, applicants, reviewers, managers, runs):
+    for module in (applicants, public, reviewers, managers, runs):  # the busiest route is matched first
         app.include_router(module.router, prefix=PREFIX)
     return app

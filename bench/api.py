@@ -4,12 +4,13 @@ Stores --applications seeded applications of the example call (screened, so each
 results and a two-step history) in a temporary GRANTS_HOME on the embedded default (SQLite +
 Prefect's ephemeral mode), then starts two uvicorn servers on loopback, one process each, access
 log off: the real app (``api.app:create_app``, its lifespan warms Prefect) and a bare FastAPI app
-whose one sync route returns a constant (the floor: the same server, framework and threadpool hop
-with no work). A second process loads each server in turn with --threads keep-alive connections for
+whose async route returns a constant (the floor: the same server and framework with no work;
+a sync route returning the same constant is measured too, for context: it pays a worker-thread
+hop). A second process loads each server in turn with --threads keep-alive connections for
 --duration seconds after --warmup seconds; the status route is ``GET /api/v1/applications/{reference}``
 with each application's own bearer token, cycling through every application. Any answer other than
 200 is an error: the run prints them and exits non-zero. Target: at least half the floor's
-throughput and p99 under 50 ms. Last line: rps=... floor_rps=... p50_ms=... p99_ms=...
+throughput and p99 under 50 ms. Last line: rps=... floor_rps=... p50_ms=... p99_ms=... sync_floor_rps=...
 """
 
 from __future__ import annotations
@@ -44,10 +45,11 @@ HOST = "127.0.0.1"
 STATUS_PATH = "/api/v1/applications/{reference}"
 HEALTH_PATH = "/api/v1/health"
 FLOOR_PATH = "/floor"
+SYNC_FLOOR_PATH = "/floor-sync"  # context only: the same constant from a sync route (a worker-thread hop)
 READY_TIMEOUT_S = 120.0
 
-# The floor: a bare FastAPI app served like the real one. Its route is sync, like the status
-# route, so both pay the same threadpool hop; it returns a constant.
+# The floor: a bare FastAPI app served like the real one, whose async route returns a constant
+# (no threadpool hop, no database: the least any route can cost on this server).
 FLOOR_SERVER = """
 import sys
 
@@ -58,7 +60,12 @@ app = FastAPI()
 
 
 @app.get("/floor")
-def floor() -> dict[str, str]:
+async def floor() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/floor-sync")
+def floor_sync() -> dict[str, str]:
     return {"status": "ok"}
 
 
@@ -385,20 +392,24 @@ def main() -> None:
         floor_load = run_load(floor_port, [(FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
         floor = figures(floor_load)
         print(f"  floor done: {floor.rps:.0f} requests/s")
+        sync_floor_load = run_load(floor_port, [(SYNC_FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
+        sync_floor = figures(sync_floor_load)
+        print(f"  sync floor done: {sync_floor.rps:.0f} requests/s")
         status_load = run_load(app_port, targets, args.threads, args.warmup, args.duration)
         status = figures(status_load)
         print(f"  status route done: {status.rps:.0f} requests/s")
 
         print(f"{'route':<44} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for label, row in (
-            (f"floor GET {FLOOR_PATH}", floor),
+            (f"floor GET {FLOOR_PATH} (async)", floor),
+            (f"sync floor GET {SYNC_FLOOR_PATH}", sync_floor),
             (f"status GET {STATUS_PATH}", status),
         ):
             print(
                 f"{label:<44} {row.requests:>9} {row.rps:>8.0f} {row.p50_ms:>8.1f} {row.p99_ms:>8.1f} {row.errors:>7}"
             )
         failed = False
-        for name, load in (("floor", floor_load), ("status route", status_load)):
+        for name, load in (("floor", floor_load), ("sync floor", sync_floor_load), ("status route", status_load)):
             if load.errors:
                 failed = True
                 print(f"{name} errors: " + ", ".join(f"{kind} x{n}" for kind, n in load.errors.most_common()))
@@ -410,9 +421,13 @@ def main() -> None:
         met = ratio >= 0.5 and status.p99_ms < 50
         print(
             f"status/floor throughput {ratio:.2f} (target >= 0.50), p99 {status.p99_ms:.1f} ms (target < 50): "
-            f"{'met' if met else 'NOT met'}; {time.perf_counter() - started:.0f} s in all"
+            f"{'met' if met else 'NOT met'}; against the sync floor {status.rps / sync_floor.rps:.2f}; "
+            f"{time.perf_counter() - started:.0f} s in all"
         )
-        print(f"rps={status.rps:.0f} floor_rps={floor.rps:.0f} p50_ms={status.p50_ms:.1f} p99_ms={status.p99_ms:.1f}")
+        print(
+            f"rps={status.rps:.0f} floor_rps={floor.rps:.0f} p50_ms={status.p50_ms:.1f} p99_ms={status.p99_ms:.1f} "
+            f"sync_floor_rps={sync_floor.rps:.0f}"
+        )
     finally:
         for server in servers:
             stop_server(server)

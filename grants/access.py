@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.applications import get_application
 from grants.calls import get_call
+from grants.db import HotSelect
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.models import AccessToken, Application, Manager, Reviewer, TokenRole, utcnow
 from grants.settings import get_settings
@@ -232,32 +235,66 @@ def revoke(session: Session, *, role: TokenRole, who: str, call_code: str | None
     return count
 
 
-def authenticate(session: Session, token: str, *, now: dt.datetime | None = None) -> Principal | None:
-    """The principal a clear token speaks for, or None (unknown, expired or revoked)."""
+_TOKEN = HotSelect(
+    sa_select(
+        col(AccessToken.id),
+        col(AccessToken.role),
+        col(AccessToken.expires_at),
+        col(AccessToken.revoked_at),
+        col(AccessToken.application_id),
+        col(AccessToken.reviewer_id),
+        col(AccessToken.manager_id),
+        col(Application.reference),
+        col(Application.call_id),
+        col(Reviewer.email),
+        col(Reviewer.call_id).label("reviewer_call_id"),
+        col(Manager.name),
+    )
+    .outerjoin(Application, col(Application.id) == col(AccessToken.application_id))
+    .outerjoin(Reviewer, col(Reviewer.id) == col(AccessToken.reviewer_id))
+    .outerjoin(Manager, col(Manager.id) == col(AccessToken.manager_id))
+    .where(col(AccessToken.token_hash) == bindparam("token_hash"))
+)
+
+
+class TokenRow(NamedTuple):
+    id: int
+    role: str
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None
+    application_id: int | None
+    reviewer_id: int | None
+    manager_id: int | None
+    reference: str | None
+    call_id: int | None
+    email: str | None
+    reviewer_call_id: int | None
+    name: str | None
+
+
+def authenticate(session: Session | Connection, token: str, *, now: dt.datetime | None = None) -> Principal | None:
+    """The principal a clear token speaks for, or None (unknown, expired or revoked).
+
+    One indexed read; takes a session or, on the API's busiest route, a bare connection.
+    """
     if not token or len(token) > 256:
         return None
     now = now or utcnow()
-    record = session.exec(select(AccessToken).where(AccessToken.token_hash == hash_token(token))).first()
-    if record is None or record.revoked_at is not None or record.expires_at <= now:
+    connection = session.connection() if isinstance(session, Session) else session
+    found = _TOKEN.rows(connection, token_hash=hash_token(token))
+    if not found:
         return None
-    token_id = record.id or 0
-    if record.role == TokenRole.applicant and record.application_id is not None:
-        row = session.exec(
-            select(Application.reference, Application.call_id).where(Application.id == record.application_id)
-        ).first()
-        if row is None:
-            return None
-        return Principal(TokenRole.applicant, token_id, row[0], application_id=record.application_id, call_id=row[1])
-    if record.role == TokenRole.reviewer and record.reviewer_id is not None:
-        reviewer = session.get(Reviewer, record.reviewer_id)
-        if reviewer is None:
-            return None
+    row = TokenRow(*found[0])
+    if row.revoked_at is not None or row.expires_at <= now:
+        return None
+    if row.role == TokenRole.applicant and row.reference is not None:
         return Principal(
-            TokenRole.reviewer, token_id, reviewer.email, reviewer_id=reviewer.id, call_id=reviewer.call_id
+            TokenRole.applicant, row.id, row.reference, application_id=row.application_id, call_id=row.call_id
         )
-    if record.role == TokenRole.manager and record.manager_id is not None:
-        manager = session.get(Manager, record.manager_id)
-        if manager is None:
-            return None
-        return Principal(TokenRole.manager, token_id, manager.name, manager_id=manager.id)
+    if row.role == TokenRole.reviewer and row.email is not None:
+        return Principal(
+            TokenRole.reviewer, row.id, row.email, reviewer_id=row.reviewer_id, call_id=row.reviewer_call_id
+        )
+    if row.role == TokenRole.manager and row.name is not None:
+        return Principal(TokenRole.manager, row.id, row.name, manager_id=row.manager_id)
     return None

@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from sqlalchemy import Connection, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from grants.applications import IssuedToken, get_application, store_intake
 from grants.calls import call_spec, get_call
+from grants.db import HotSelect
 from grants.errors import DomainError, InvalidInput, Lang, NotFound
 from grants.i18n import format_date, format_datetime, format_money
 from grants.intake import validate_rows
@@ -67,6 +70,9 @@ NOTICE_KINDS: dict[str, tuple[str, str]] = {
     "declined": ("avis de refus", "notice of decision"),
     "reminder": ("rappel de rapport", "report reminder"),
 }
+
+
+DECIDED = frozenset({"funded", "waitlisted", "declined", "active", "completed", "terminated"})
 
 
 def _pick(names: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
@@ -123,50 +129,95 @@ class ApplicantView:
     notices: list[NoticeInfo]
 
 
-def applicant_view(session: Session, *, application_id: int, lang: Lang | None = None) -> ApplicantView:
+_DECISION = HotSelect(
+    sa_select(
+        col(Decision.outcome),
+        col(Decision.amount_cents),
+        col(Decision.waitlist_position),
+        col(Decision.rationale_fr),
+        col(Decision.rationale_en),
+    )
+    .join(AwardRound, col(AwardRound.id) == col(Decision.round_id))
+    .where(
+        col(Decision.application_id) == bindparam("app_id"),
+        col(AwardRound.status) == "approved",
+        col(AwardRound.dry_run).is_(False),
+    )
+    .order_by(col(AwardRound.approved_at).desc(), col(Decision.id).desc())
+    .limit(1)
+)
+_MILESTONES = HotSelect(
+    sa_select(
+        col(Milestone.id),
+        col(Milestone.sequence),
+        col(Milestone.kind),
+        col(Milestone.due_date),
+        col(Milestone.amount_cents),
+        col(Milestone.status),
+        col(Milestone.report_required),
+    )
+    .where(col(Milestone.application_id) == bindparam("app_id"))
+    .order_by(col(Milestone.sequence))
+)
+_NOTICES = HotSelect(
+    sa_select(col(Notice.id), col(Notice.kind), col(Notice.language), col(Notice.created_at))
+    .where(col(Notice.application_id) == bindparam("app_id"))
+    .order_by(col(Notice.id))
+)
+
+
+class MilestoneRow(NamedTuple):
+    id: int
+    sequence: int
+    kind: str
+    due_date: dt.date
+    amount_cents: int
+    status: str
+    report_required: bool
+
+
+class NoticeRow(NamedTuple):
+    id: int
+    kind: str
+    language: str
+    created_at: dt.datetime
+
+
+def applicant_view(session: Session | Connection, *, application_id: int, lang: Lang | None = None) -> ApplicantView:
     """The applicant's whole file: stage and history, decision, milestones, letters."""
-    app = session.get(Application, application_id)
-    if app is None:
-        raise NotFound(en="no such application", fr="aucune demande de ce type", field="reference")
-    status = application_status(session, reference=app.reference, lang=lang)
+    connection = session.connection() if isinstance(session, Session) else session  # Core rows only
+    status = application_status(connection, application_id=application_id, lang=lang)
     language = status.language
     pick = 0 if language == "fr" else 1
-    row = session.exec(
-        select(Decision)
-        .join(AwardRound, col(AwardRound.id) == col(Decision.round_id))
-        .where(Decision.application_id == app.id, AwardRound.status == "approved", col(AwardRound.dry_run).is_(False))
-        .order_by(col(AwardRound.approved_at).desc(), col(Decision.id).desc())
-        .limit(1)
-    ).first()
+    app_status, requested = status.status_code, status.requested_cents
+    decided = app_status in DECIDED  # before a round is approved there is no decision and no milestone
+    rows = _DECISION.rows(connection, app_id=application_id) if decided else []
     decision = None
-    if row is not None:
+    if rows:
+        outcome, amount_cents, position, rationale_fr, rationale_en = rows[0]
         decision = DecisionInfo(
-            outcome=row.outcome,
-            outcome_label=_pick(OUTCOMES, row.outcome, language),
-            amount_cents=row.amount_cents,
-            amount=format_money(row.amount_cents, language),
-            waitlist_position=row.waitlist_position,
-            rationale=row.rationale_fr if pick == 0 else row.rationale_en,
+            outcome=outcome,
+            outcome_label=_pick(OUTCOMES, outcome, language),
+            amount_cents=amount_cents,
+            amount=format_money(amount_cents, language),
+            waitlist_position=position,
+            rationale=rationale_fr if pick == 0 else rationale_en,
         )
-    milestones = session.exec(
-        select(Milestone).where(Milestone.application_id == app.id).order_by(col(Milestone.sequence))
-    ).all()
+    milestones = [MilestoneRow(*m) for m in _MILESTONES.rows(connection, app_id=application_id)] if decided else []
     reports: dict[int, tuple[int, str]] = {}
     if milestones:
-        for report_id, milestone_id, report_status in session.exec(
+        for report_id, milestone_id, report_status in session.execute(
             select(MilestoneReport.id, MilestoneReport.milestone_id, MilestoneReport.status)
             .where(col(MilestoneReport.milestone_id).in_([m.id for m in milestones]))
             .order_by(col(MilestoneReport.id))
         ).all():
             reports[milestone_id] = (report_id or 0, report_status)
-    notices = session.exec(select(Notice).where(Notice.application_id == app.id).order_by(col(Notice.id))).all()
-    call = session.get(Call, app.call_id)
-    assert call is not None
+    notices = [NoticeRow(*n) for n in _NOTICES.rows(connection, app_id=application_id)]
     return ApplicantView(
-        status_code=str(app.status),
+        status_code=str(app_status),
         status=status,
-        requested_cents=app.requested_cents,
-        requested=format_money(app.requested_cents, language),
+        requested_cents=requested,
+        requested=format_money(requested, language),
         decision=decision,
         milestones=[
             MilestoneInfo(
@@ -180,14 +231,14 @@ def applicant_view(session: Session, *, application_id: int, lang: Lang | None =
                 status=m.status,
                 status_label=_pick(MILESTONE_STATES, m.status, language),
                 report_required=m.report_required,
-                report_id=reports[m.id or 0][0] if (m.id or 0) in reports else None,
-                report_status=reports[m.id or 0][1] if (m.id or 0) in reports else None,
+                report_id=reports[m.id][0] if m.id in reports else None,
+                report_status=reports[m.id][1] if m.id in reports else None,
             )
             for m in milestones
         ],
         notices=[
             NoticeInfo(
-                id=n.id or 0,
+                id=n.id,
                 kind=n.kind,
                 kind_label=_pick(NOTICE_KINDS, n.kind, language),
                 language=str(n.language),

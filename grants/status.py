@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import Connection, bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from grants.applications import get_application
 from grants.calls import get_call
+from grants.db import HotSelect
 from grants.eligibility import RULE_NAMES
-from grants.errors import Lang
+from grants.errors import Lang, NotFound
 from grants.i18n import format_datetime
 from grants.lifecycle import STATUS_NAMES
 from grants.models import (
@@ -104,21 +106,93 @@ class StatusView:
     explanation: str
     reasons: list[tuple[str, str]]  # (rule name, reason) that decide or hold up the stage
     history: list[HistoryEntry]
+    status_code: str = ""  # the stage's code (submitted, eligible, ...)
+    requested_cents: int = 0
 
 
-def application_status(session: Session, *, reference: str, lang: Lang | None = None) -> StatusView:
-    """The applicant's view of one application (in ``lang``, else the applicant's language)."""
-    app = get_application(session, reference)
-    language: Lang = lang or ("fr" if app.language == "fr" else "en")
+_HEAD = (
+    sa_select(
+        col(Application.id),
+        col(Application.reference),
+        col(Application.language),
+        col(Application.status),
+        col(Application.title),
+        col(Application.submitted_at),
+        col(Application.requested_cents),
+        col(Call.title_fr),
+        col(Call.title_en),
+        col(Call.timezone),
+        col(Organization.legal_name),
+        col(Stream.name_fr),
+        col(Stream.name_en),
+    )
+    .join(Call, col(Call.id) == col(Application.call_id))
+    .join(Organization, col(Organization.id) == col(Application.organization_id))
+    .join(Stream, col(Stream.id) == col(Application.stream_id))
+)
+_HEAD_BY_ID = HotSelect(_HEAD.where(col(Application.id) == bindparam("app_id")))
+_HEAD_BY_REFERENCE = HotSelect(_HEAD.where(col(Application.reference) == bindparam("reference")))
+_RESULTS = HotSelect(
+    sa_select(
+        col(EligibilityResult.rule),
+        col(EligibilityResult.outcome),
+        col(EligibilityResult.reason_fr),
+        col(EligibilityResult.reason_en),
+    )
+    .where(col(EligibilityResult.application_id) == bindparam("app_id"))
+    .order_by(col(EligibilityResult.id))
+)
+_EVENTS = HotSelect(
+    sa_select(col(AuditEvent.action), col(AuditEvent.at), col(AuditEvent.to_state))
+    .where(col(AuditEvent.entity) == "application", col(AuditEvent.entity_id) == bindparam("app_id"))
+    .order_by(col(AuditEvent.id))
+)
+
+
+def application_status(
+    session: Session | Connection,
+    *,
+    reference: str | None = None,
+    application_id: int | None = None,
+    lang: Lang | None = None,
+) -> StatusView:
+    """The applicant's view of one application (in ``lang``, else the applicant's language).
+
+    Found by ``reference`` or by ``application_id``; read column by column, since the
+    status route is the API's busiest.
+    """
+    # Core rows, no ORM objects: a session's connection, or a bare one on the API's busiest route.
+    connection = session.connection() if isinstance(session, Session) else session
+    if application_id is not None:
+        found = _HEAD_BY_ID.rows(connection, app_id=application_id)
+    else:
+        found = _HEAD_BY_REFERENCE.rows(connection, reference=(reference or "").strip().upper())
+    head = found[0] if found else None
+    if head is None:
+        raise NotFound(
+            en=f"no application with reference {reference!r}",
+            fr=f"aucune demande portant la référence {reference!r}",
+            field="reference",
+        )
+    (
+        app_id,
+        app_reference,
+        app_language,
+        app_status,
+        title,
+        submitted_at,
+        requested_cents,
+        call_fr,
+        call_en,
+        timezone,
+        org_name,
+        stream_fr,
+        stream_en,
+    ) = head
+    language: Lang = lang or ("fr" if app_language == "fr" else "en")
     pick = 0 if language == "fr" else 1
-    call = session.get(Call, app.call_id)
-    org = session.get(Organization, app.organization_id)
-    stream = session.get(Stream, app.stream_id)
-    assert call is not None and org is not None and stream is not None
-    status = S(app.status)
-    results = session.exec(
-        select(EligibilityResult).where(EligibilityResult.application_id == app.id).order_by(col(EligibilityResult.id))
-    ).all()
+    status = S(app_status)
+    results = [Reason(*r) for r in _RESULTS.rows(connection, app_id=app_id)]
     override = next((r for r in results if r.rule == "override"), None)
     reasons: list[tuple[str, str]] = []
     explanation = EXPLANATIONS[status][pick]
@@ -130,40 +204,45 @@ def application_status(session: Session, *, reference: str, lang: Lang | None = 
         reasons = _reasons(results, RuleOutcome.needs_review, pick)
         if reasons:
             explanation = _NEEDS_REVIEW[pick]
-    events = session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "application", AuditEvent.entity_id == app.id)
-        .order_by(col(AuditEvent.id))
-    ).all()
-    zone = ZoneInfo(call.timezone)
+    events = _EVENTS.rows(connection, app_id=app_id)
+    zone = ZoneInfo(timezone)
     history = [
         HistoryEntry(
             at=format_datetime(
-                (app.submitted_at if e.action == "application.submitted" else e.at).replace(second=0, microsecond=0),
+                (submitted_at if action == "application.submitted" else at).replace(second=0, microsecond=0),
                 language,
                 zone,
             ),
-            stage=STATUS_NAMES[S(e.to_state)][pick] if e.to_state else "",
-            note=_history_note(e.action, pick),
+            stage=STATUS_NAMES[S(to_state)][pick],
+            note=_history_note(action, pick),
         )
-        for e in events
-        if e.to_state
+        for action, at, to_state in events
+        if to_state
     ]
     return StatusView(
-        reference=app.reference,
+        reference=app_reference,
         language=language,
-        call_title=call.title_fr if pick == 0 else call.title_en,
-        organization=org.legal_name,
-        project_title=app.title,
-        stream=stream.name_fr if pick == 0 else stream.name_en,
+        call_title=call_fr if pick == 0 else call_en,
+        organization=org_name,
+        project_title=title,
+        stream=stream_fr if pick == 0 else stream_en,
         stage=STATUS_NAMES[status][pick],
         explanation=explanation,
         reasons=reasons,
         history=history,
+        status_code=status.value,
+        requested_cents=requested_cents,
     )
 
 
-def _reasons(results: Sequence[EligibilityResult], outcome: RuleOutcome, pick: int) -> list[tuple[str, str]]:
+class Reason(NamedTuple):
+    rule: str
+    outcome: str
+    reason_fr: str
+    reason_en: str
+
+
+def _reasons(results: Sequence[Reason], outcome: RuleOutcome, pick: int) -> list[tuple[str, str]]:
     return [
         (RULE_NAMES[r.rule][pick], r.reason_fr if pick == 0 else r.reason_en)
         for r in results
