@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.calls import streams_by_code
-from grants.db import in_chunks, table
+from grants.db import in_chunks, lock, table
 from grants.errors import NotFound
 from grants.intake import IntakeRow, RowError
 from grants.models import Application, ApplicationStatus, Call, Organization, utcnow
@@ -51,7 +51,7 @@ def store_intake(session: Session, *, call: Call, rows: Sequence[IntakeRow], act
         return result
     now = utcnow()
     # Serializes reference numbering between concurrent imports into one call.
-    session.exec(select(Call.id).where(Call.id == call.id).with_for_update()).first()
+    lock(session, Call, call.id or 0)
     known = _known_external_ids(session, call, [r.external_id for r in rows])
     fresh: list[IntakeRow] = []
     for row in rows:

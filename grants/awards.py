@@ -22,7 +22,7 @@ from grants import audit
 from grants.applications import get_application
 from grants.calls import call_spec, get_call
 from grants.callspec import CallSpec, RoundPolicySpec, to_cents
-from grants.db import table
+from grants.db import lock, table
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.lifecycle import check_transition
 from grants.models import (
@@ -228,8 +228,28 @@ def record_round(
     run_by: str,
     kind: RoundKind,
 ) -> AwardRound:
-    """Store a draft round and its decisions; the lottery draws go to the audit log too."""
+    """Store a draft round and its decisions; the lottery draws go to the audit log too.
+
+    Rounds of one call are made one at a time (the call's row is locked), and the same round
+    asked for twice (same inputs, policy, seed and kind; say two workers given the same run)
+    is stored once: the draft made first is returned.
+    """
     call = get_call(session, call_code)
+    lock(session, Call, call.id or 0)
+    same = session.exec(
+        select(AwardRound).where(
+            AwardRound.call_id == call.id,
+            AwardRound.status == "draft",
+            AwardRound.inputs_hash == inputs_hash,
+            AwardRound.kind == kind,
+            AwardRound.dry_run == dry_run,
+            AwardRound.method == policy.method,
+            AwardRound.seed == policy.seed,
+        )
+    ).all()
+    for existing in same:
+        if existing.policy == policy.as_json():
+            return existing
     if kind == "initial" and not dry_run:
         approved = session.exec(
             select(AwardRound.id).where(
@@ -285,7 +305,14 @@ class Approval:
 
 
 def approve_round(session: Session, *, round_id: int, manager: str) -> Approval:
-    """Make a draft round final (a second manager only; never a dry run or a stale round)."""
+    """Make a draft round final (a second manager only; never a dry run or a stale round).
+
+    Approvals of one call are made one at a time (the call's row is locked): of two drafts
+    approved at once, the second finds its round superseded.
+    """
+    call_id = session.exec(select(AwardRound.call_id).where(AwardRound.id == round_id)).first()
+    if call_id is not None:
+        lock(session, Call, call_id)
     award_round = session.exec(select(AwardRound).where(AwardRound.id == round_id).with_for_update()).first()
     if award_round is None:
         raise NotFound(en=f"no award round {round_id}", fr=f"aucune ronde d'attribution {round_id}", field="round")

@@ -8,7 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Select, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Select, Table, create_engine, event, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, make_url
 from sqlmodel import Session, SQLModel
 
@@ -65,6 +68,38 @@ def read_only(engine: Engine | None = None) -> Iterator[Session]:
     """A session for reading: nothing is committed, its transaction ends when it closes."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+def lock(session: Session, model: type[SQLModel], row_id: int) -> None:
+    """Hold ``row_id`` of ``model`` until the unit of work ends, so two workers cannot race on it.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite has no row locks: a no-op write takes the
+    database's write lock instead, so the rest of the unit of work reads what the other
+    writer committed before it.
+    """
+    target = table(model)
+    key = target.c.id
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(target).where(key == row_id).values(id=key))
+    else:
+        session.execute(sa_select(key).where(key == row_id).with_for_update())
+
+
+def insert_new(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]], key: str) -> set[Any]:
+    """Insert the rows whose unique ``key`` is not stored yet; returns the keys inserted by this call.
+
+    ``INSERT ... ON CONFLICT DO NOTHING``: a row another worker inserted first is skipped, not an error.
+    """
+    if not rows:
+        return set()
+    target = table(model)
+    dialect = session.get_bind().dialect.name
+    build = sqlite_insert if dialect == "sqlite" else pg_insert
+    inserted: set[Any] = set()
+    for chunk in in_chunks(list(rows), max(1, IN_LIST_SIZE // max(1, len(rows[0])))):
+        statement = build(target).values(chunk).on_conflict_do_nothing(index_elements=[key])
+        inserted.update(session.execute(statement.returning(target.c[key])).scalars())
+    return inserted
 
 
 class HotSelect:

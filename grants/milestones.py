@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from grants import audit
 from grants.applications import get_application
 from grants.calls import get_call
+from grants.db import lock
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.i18n import format_money
 from grants.lifecycle import check_transition
@@ -54,6 +55,8 @@ def sign_agreement(session: Session, *, reference: str, actor: str, now: dt.date
     """The organization signed: the project becomes active and its signing payment is due."""
     now = now or utcnow()
     app = get_application(session, reference)
+    lock(session, Application, app.id or 0)  # signed twice at once: the second finds it active
+    session.refresh(app)
     check_transition(ApplicationStatus(app.status), ApplicationStatus.active, reference=app.reference)
     milestones = _milestones(session, app.id or 0)
     for milestone in milestones:
@@ -218,7 +221,8 @@ def decide_report(
 ) -> MilestoneReport:
     """Accept a report (its payment is released) or return it with a reason (the milestone waits again)."""
     now = now or utcnow()
-    report = session.get(MilestoneReport, report_id)
+    lock(session, MilestoneReport, report_id)  # decided twice at once: the payment is released once
+    report = session.get(MilestoneReport, report_id, populate_existing=True)
     if report is None:
         raise NotFound(en=f"no report {report_id}", fr=f"aucun rapport {report_id}", field="report")
     if report.status != "submitted":

@@ -17,14 +17,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from grants import audit
 from grants.awards import RoundRefused, get_round
 from grants.calls import call_spec, get_call
-from grants.db import in_chunks, table
+from grants.db import in_chunks, insert_new
 from grants.eligibility import RULE_NAMES
 from grants.models import (
     Application,
@@ -267,17 +267,17 @@ class WrittenNotice:
 
 def record_notices(session: Session, *, written: Sequence[WrittenNotice], actor: str) -> int:
     """Record letters whose files are written; a letter already recorded is left as it is."""
-    keys = [w.job.dedupe_key for w in written]
-    done = _stored_keys(session, keys)
     now = utcnow()
-    fresh = [w for w in written if w.job.dedupe_key not in done]
-    if fresh:
-        session.connection().execute(
-            insert(table(Notice)),
-            [{"dedupe_key": w.job.dedupe_key, "application_id": w.job.application_id, "kind": w.job.kind,
-              "round_id": w.job.round_id, "milestone_id": w.job.milestone_id, "language": w.job.language,
-              "file_path": w.path, "sha256": w.sha256, "created_at": now} for w in fresh],
-        )  # fmt: skip
+    # A letter recorded by another worker in the meantime (the same batch run twice) is skipped, not an error.
+    inserted = insert_new(
+        session,
+        Notice,
+        [{"dedupe_key": w.job.dedupe_key, "application_id": w.job.application_id, "kind": w.job.kind,
+          "round_id": w.job.round_id, "milestone_id": w.job.milestone_id, "language": w.job.language,
+          "file_path": w.path, "sha256": w.sha256, "created_at": now} for w in written],
+        "dedupe_key",
+    )  # fmt: skip
+    fresh = [w for w in written if w.job.dedupe_key in inserted]
     audit.record(
         session,
         [audit.EventDraft(actor=actor, action="notice.generated", entity="application", entity_id=w.job.application_id,

@@ -19,6 +19,7 @@ from grants import audit
 from grants.applications import get_application
 from grants.calls import call_spec, get_call
 from grants.callspec import CallSpec
+from grants.db import lock
 from grants.errors import CallLocked, DomainError, InvalidInput
 from grants.i18n import format_datetime
 from grants.models import Application, Assignment, Call, Conflict, Review, Reviewer, utcnow
@@ -138,6 +139,7 @@ def record_review(
     assert call is not None
     cleaned = check_submission(call_spec(call), submission)
     assignment = _assignment_for(session, application=application, reviewer=reviewer)
+    lock(session, Assignment, assignment.id or 0)  # the same review sent twice at once: stored once
     _check_open(call, now)
     review = session.exec(select(Review).where(Review.assignment_id == assignment.id)).first()
     content = {"scores": dict(cleaned.scores), "comments": dict(cleaned.comments), "rec": cleaned.recommendation}
