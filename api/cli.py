@@ -1362,6 +1362,49 @@ def tokens_revoke(
     _say("token.revoked", count=count, who=who)
 
 
+PoolOption = Annotated[str, typer.Option("--pool", help=h("Prefect work pool.", "Bassin de travail Prefect."))]
+
+
+def _server_required() -> None:
+    from workflows.runtime import embedded
+
+    if embedded():
+        raise DomainError(
+            en="no Prefect server is configured: set PREFECT_API_URL (see the README's Running at scale)",
+            fr="aucun serveur Prefect n'est configuré : définissez PREFECT_API_URL (voir « Running at scale » dans "
+            "le README)",
+        )
+
+
+@app.command(
+    help=h(
+        "Register every stage as a Prefect deployment on a process work pool (needs PREFECT_API_URL).",
+        "Enregistrer chaque étape comme déploiement Prefect (exige PREFECT_API_URL).",
+    )
+)
+def deploy(pool: PoolOption = "grants") -> None:
+    from workflows.deployments import register
+
+    _server_required()
+    names = register(pool)
+    _say("deploy.done", count=len(names), pool=pool)
+
+
+@app.command(
+    help=h(
+        "Start a Prefect process worker that runs the stages (needs PREFECT_API_URL).",
+        "Lancer un travailleur Prefect qui exécute les étapes (exige PREFECT_API_URL).",
+    )
+)
+def worker(pool: PoolOption = "grants") -> None:
+    import os
+
+    _server_required()
+    _ready_engine()
+    command = [sys.executable, "-m", "prefect", "worker", "start", "--pool", pool, "--type", "process"]
+    os.execv(sys.executable, command)  # the worker replaces this process: signals reach it directly
+
+
 @app.command(help=h("Serve the HTTP API (uvicorn).", "Servir l'API HTTP (uvicorn)."))
 def serve(
     host: Annotated[str, typer.Option(help=h("Address to listen on.", "Adresse d'écoute."))] = "127.0.0.1",

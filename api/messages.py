@@ -254,6 +254,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "It will not be shown again:",
     ),
     "token.revoked": ("{count} jeton(s) révoqué(s) pour {who}.", "{count} token(s) revoked for {who}."),
+    "deploy.done": (
+        "{count} déploiements enregistrés dans le bassin de travail {pool} (vérification quotidienne des jalons "
+        "à 6 h, heure de Toronto). Lancez `grants worker` sur chaque machine de travail.",
+        "{count} deployments registered on work pool {pool} (daily milestone check at 6:00 a.m. Toronto time). "
+        "Start `grants worker` on each worker machine.",
+    ),
     "serve.starting": (
         "API sur http://{host}:{port}/api/v1 (documentation : http://{host}:{port}/docs). Ctrl+C pour arrêter.",
         "API on http://{host}:{port}/api/v1 (documentation: http://{host}:{port}/docs). Ctrl+C to stop.",

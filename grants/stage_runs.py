@@ -53,6 +53,12 @@ def start_run(
     requested_by: str,
 ) -> StageRun:
     call_id = get_call(session, call_code).id if call_code else None
+    finished = session.exec(select(StageRun).where(StageRun.flow_run_id == flow_run_id)).first()
+    if finished is not None:  # a worker ran it and recorded its result first
+        finished.requested_by, finished.call_id = requested_by, call_id
+        session.add(finished)
+        session.flush()
+        return finished
     run = StageRun(
         flow_run_id=flow_run_id,
         stage=stage,

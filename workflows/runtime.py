@@ -7,10 +7,12 @@ flow-run heartbeats off where no server watches them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from grants.errors import DomainError
 from grants.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -42,13 +44,57 @@ def embedded() -> bool:
 
 
 def run_flow(flow: Callable[..., T], /, **parameters: Any) -> T:
-    """Call a flow in this process, with heartbeats off when no server watches them."""
+    """Run a stage and return its report.
+
+    Embedded: the flow runs in this process, heartbeats off. With a Prefect server
+    (``PREFECT_API_URL``): a run of the stage's deployment, done by a worker; this waits
+    for it and rebuilds the report from the result the worker recorded.
+    """
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     if not embedded():
-        return flow(**parameters)
+        return run_deployed(flow, parameters)
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         return flow(**parameters)
+
+
+class StageFailed(DomainError):
+    code = "stage_failed"
+
+
+def run_deployed(flow: Any, parameters: dict[str, Any], poll_seconds: float = 1.0) -> Any:
+    """Run the flow's deployment, wait for the worker, and return its report (a dataclass like the flow's)."""
+    import typing
+
+    from prefect.client.schemas.objects import FlowRun
+    from prefect.deployments import run_deployment
+
+    from grants.db import unit_of_work
+    from grants.stage_runs import get_run
+    from workflows.deployments import deployment_name
+
+    flow_run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync here: never called from a loop
+        deployment_name(flow), parameters=parameters, timeout=None, poll_interval=poll_seconds, as_subflow=False
+    )
+    state = flow_run.state
+    with unit_of_work() as session:
+        try:
+            record = get_run(session, str(flow_run.id))
+            outcome, result = record.outcome, dict(record.result)
+        except DomainError:
+            outcome, result = "", {}
+    if state is None or not state.is_completed() or outcome in ("", "failed"):
+        name = state.name if state is not None else "unknown"
+        raise StageFailed(
+            en=f"the {flow.name} stage did not finish on the worker (state {name}); see the worker's log",
+            fr=f"l'étape {flow.name} ne s'est pas terminée chez le travailleur (état {name}); voir son journal",
+        )
+    report_type = typing.get_type_hints(flow.fn).get("return")
+    if report_type is None or not dataclasses.is_dataclass(report_type):
+        return result
+    names = {f.name for f in dataclasses.fields(report_type)}
+    build: Any = report_type
+    return build(**{k: v for k, v in result.items() if k in names})
 
 
 configure_environment()

@@ -1,8 +1,9 @@
 """Start a stage as a Prefect flow run and return its id at once (the API's way in).
 
-The flow run is created first, so its id exists before any work starts; a small pool
-of threads in this process then runs it (Prefect's embedded mode, or a server given
-by ``PREFECT_API_URL``). The run's result reaches the database through the stage hook.
+The flow run is created first, so its id exists before any work starts. Embedded, a small
+pool of threads in this process then runs it; with a Prefect server (``PREFECT_API_URL``)
+it is a run of the stage's deployment, which a worker picks up. Either way the run's
+result reaches the database through the stage hook.
 """
 
 from __future__ import annotations
@@ -62,10 +63,21 @@ class Launcher:
     def start(self, stage: str, parameters: dict[str, Any], *, requested_by: str, call_code: str | None) -> str:
         from prefect import get_client
 
+        from workflows.runtime import embedded
+
         flow = STAGES[stage]
         tags = [f"stage:{stage}"] + ([f"call:{call_code}"] if call_code else [])
-        with get_client(sync_client=True) as client:
-            flow_run = client.create_flow_run(flow, parameters=parameters, tags=tags)
+        if embedded():
+            with get_client(sync_client=True) as client:
+                flow_run = client.create_flow_run(flow, parameters=parameters, tags=tags)
+        else:  # a worker runs it: a run of the stage's deployment, created and left to the worker
+            from prefect.deployments import run_deployment
+
+            from workflows.deployments import deployment_name
+
+            flow_run = run_deployment(  # type: ignore[assignment]  # sync: never called from a loop
+                deployment_name(flow), parameters=parameters, timeout=0, tags=tags, as_subflow=False
+            )
         run_id = str(flow_run.id)
         with unit_of_work() as session:
             start_run(
@@ -76,7 +88,8 @@ class Launcher:
                 parameters=parameters,
                 requested_by=requested_by,
             )
-        self._pool.submit(_execute, flow, flow_run, parameters)
+        if embedded():
+            self._pool.submit(_execute, flow, flow_run, parameters)
         return run_id
 
     def state(self, run_id: str) -> RunState:
