@@ -1409,15 +1409,33 @@ def worker(pool: PoolOption = "grants") -> None:
 def serve(
     host: Annotated[str, typer.Option(help=h("Address to listen on.", "Adresse d'écoute."))] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help=h("Port.", "Port."))] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help=h(
+                "API processes (one per core; more than one needs a Prefect server).",
+                "Processus de l'API (un par cœur; plus d'un exige un serveur Prefect).",
+            ),
+        ),
+    ] = 1,
 ) -> None:
-    """Serve the API; one process (the embedded Prefect backend lives in it)."""
+    """Serve the API; embedded, one process (the Prefect backend lives in it)."""
     import uvicorn
 
-    from api.app import create_app
+    from workflows.runtime import embedded
 
     _ready_engine()
+    if workers > 1 and embedded():
+        raise DomainError(
+            en="several API processes need a Prefect server (PREFECT_API_URL): each would start its own backend",
+            fr="plusieurs processus d'API exigent un serveur Prefect (PREFECT_API_URL) : chacun lancerait le sien",
+        )
     _say("serve.starting", host=host, port=port)
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        "api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning",
+        access_log=False,
+    )  # fmt: skip
 
 
 # --- entry point -------------------------------------------------------------------------
