@@ -179,3 +179,28 @@ def test_cli_reviewers_conflicts_assign_and_views(
     assert code == 0
     assert "Conflicts of interest: 1" in out
     assert "Board member" in out
+
+
+def test_cli_tokens_are_printed_once_and_revocable(sqlite_engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "managers", "add", "Mina  Manager", "--days", "30")
+    token = out.splitlines()[1]
+    again = _run(capsys, "managers", "add", "Mina Manager")
+    revoked = _run(capsys, "tokens", "revoke", "manager", "Mina Manager")
+
+    assert (code, err, len(out.splitlines()), len(token)) == (0, "", 2, 32)
+    assert out.splitlines()[0].startswith("Manager Mina Manager: token valid until ")
+    assert again == (1, "", "error: a manager named 'Mina Manager' exists already; use `grants managers token` for "
+                     "a new token\n")  # fmt: skip
+    assert revoked == (0, "1 token(s) revoked for Mina Manager.\n", "")
+
+
+def test_cli_scale_out_commands_need_a_prefect_server(
+    sqlite_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy = _run(capsys, "--lang", "fr", "deploy")
+    serve = _run(capsys, "serve", "--workers", "2")
+
+    assert deploy == (1, "", "erreur : aucun serveur Prefect n'est configuré : définissez PREFECT_API_URL (voir "
+                      "« Running at scale » dans le README)\n")  # fmt: skip
+    assert serve == (1, "", "error: several API processes need a Prefect server (PREFECT_API_URL): each would start "
+                     "its own backend\n")  # fmt: skip
