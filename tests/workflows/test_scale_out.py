@@ -119,6 +119,15 @@ def _through_the_api_launcher() -> tuple[str, str, dict[str, Any]]:
     raise AssertionError(f"run {run_id} did not finish")
 
 
+def _daily_check_schedule() -> tuple[str, str, bool]:
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("milestone-check/grants")
+    (only,) = deployment.schedules
+    return only.schedule.cron, only.schedule.timezone, only.active  # type: ignore[union-attr]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -187,6 +196,7 @@ def test_the_pipeline_through_deployments_and_a_worker_equals_the_embedded_run(
     try:
         with temporary_settings(updates={PREFECT_API_URL: prefect_server}):
             assert register("test-pool")[0] == "intake/grants"
+            assert _daily_check_schedule() == ("0 6 * * *", "America/Toronto", True)
             env = {**os.environ, "PREFECT_API_URL": prefect_server, "GRANTS_DATABASE_URL": postgresql_url,
                    "GRANTS_HOME": str(tmp_path / "worker-home"), "PREFECT_HOME": str(tmp_path / "worker-prefect"),
                    "PREFECT_WORKER_QUERY_SECONDS": "1"}  # fmt: skip
