@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/award.py
 	$(BIN)/python bench/notices.py
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/pipeline.py
 
 clean:
 	rm -rf .grants .pytest_cache .mypy_cache .ruff_cache

@@ -93,13 +93,11 @@ def insert_new(session: Session, model: type[SQLModel], rows: Sequence[dict[str,
     if not rows:
         return set()
     target = table(model)
-    dialect = session.get_bind().dialect.name
-    build = sqlite_insert if dialect == "sqlite" else pg_insert
-    inserted: set[Any] = set()
-    for chunk in in_chunks(list(rows), max(1, IN_LIST_SIZE // max(1, len(rows[0])))):
-        statement = build(target).values(chunk).on_conflict_do_nothing(index_elements=[key])
-        inserted.update(session.execute(statement.returning(target.c[key])).scalars())
-    return inserted
+    build = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    # One statement run over a list of rows (compiled once), not a multi-row VALUES per chunk.
+    statement = build(target).on_conflict_do_nothing(index_elements=[key]).returning(target.c[key])
+    result = session.connection().execute(statement, list(rows))
+    return set(result.scalars())
 
 
 class HotSelect:

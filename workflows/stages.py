@@ -8,7 +8,6 @@ result reaches the database through the stage hook.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -108,13 +107,8 @@ class Launcher:
 
 def _execute(flow: Any, flow_run: Any, parameters: dict[str, Any]) -> None:
     from prefect.flow_engine import run_flow
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from workflows.runtime import embedded
+    from workflows.runtime import heartbeats_off
 
-    run: Callable[[], Any] = lambda: run_flow(flow, flow_run=flow_run, parameters=parameters, return_type="state")  # noqa: E731
-    if embedded():
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            run()
-    else:
-        run()
+    with heartbeats_off():  # only embedded runs come here: no server watches heartbeats
+        run_flow(flow, flow_run=flow_run, parameters=parameters, return_type="state")
