@@ -335,12 +335,8 @@ def simulate_reviews(
     inserted: list[tuple[int, int]] = []
     for chunk in in_chunks(rows, 500):
         values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in chunk]
-        inserted.extend(
-            session.connection()
-            .execute(insert(reviews).returning(reviews.c.id, reviews.c.assignment_id), values)
-            .tuples()
-            .all()
-        )
+        found = session.connection().execute(insert(reviews).returning(reviews.c.id, reviews.c.assignment_id), values)
+        inserted.extend((review_id, assignment_id) for review_id, assignment_id in found)
     by_assignment = {row["assignment_id"]: row for row in rows}
     audit.record(
         session,
