@@ -21,7 +21,7 @@ from grants.db import get_engine, unit_of_work
 from grants.errors import NotFound
 from grants.milestones import NARRATIVE_LIMIT, decide_report, sign_agreement, submit_report
 from grants.models import Milestone, MilestoneReport, TokenRole
-from grants.portal import ApplicantView, applicant_view, notice_file
+from grants.portal import ApplicantView, applicant_view, notice_file, own_application
 from scoring.reporting import INDICATORS
 
 router = APIRouter(tags=["applicants"])
@@ -33,13 +33,9 @@ def _application_id(session: Any, principal: Principal, reference: str) -> int:
     """The application a request may touch: a manager's any, an applicant's only its own."""
     if principal.role is TokenRole.manager:
         return get_application(session, reference).id or 0
-    if reference.strip().upper() != principal.name:  # an applicant principal's name is its reference
-        raise NotFound(
-            en=f"no application with reference {reference!r}",
-            fr=f"aucune demande portant la référence {reference!r}",
-            field="reference",
-        )
-    return principal.application_id or 0
+    return own_application(
+        own_reference=principal.name, application_id=principal.application_id or 0, reference=reference
+    )
 
 
 _VIEW_JSON = TypeAdapter(ApplicantView)

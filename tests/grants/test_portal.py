@@ -28,8 +28,8 @@ from grants.portal import (
     PeerReview,
     applicant_view,
     assigned_application_id,
-    find_for_applicant,
     notice_file,
+    own_application,
     proposal_for_reviewer,
     reviewer_assignments,
     submit_application,
@@ -208,25 +208,19 @@ def test_notice_file_gives_only_the_applications_own_stored_letter(engine: Engin
     assert gone.value.en == f"letter {first} is no longer stored; ask the fund office for a copy"
 
 
-def test_find_for_applicant_finds_only_their_own_application(engine: Engine, tmp_path: Path) -> None:
-    first, _ = _two_applications(engine, tmp_path)
-
-    with unit_of_work(engine) as session:
-        own = find_for_applicant(session, application_id=first, reference=" csf-2026-00001")
+def test_own_application_is_found_only_under_its_own_reference() -> None:
+    own = own_application(own_reference=REF1, application_id=7, reference=" csf-2026-00001")
     refusals = []
     for reference in (REF2, "CSF-2026-00099"):
-        with pytest.raises(NotFound) as raised, unit_of_work(engine) as session:
-            find_for_applicant(session, application_id=first, reference=reference)
+        with pytest.raises(NotFound) as raised:
+            own_application(own_reference=REF1, application_id=7, reference=reference)
         refusals.append((raised.value.field, raised.value.en))
 
-    assert (own.id, own.reference) == (first, REF1)
+    assert own == 7
     assert refusals == [
         ("reference", "no application with reference 'CSF-2026-00002'"),
         ("reference", "no application with reference 'CSF-2026-00099'"),
     ]
-
-
-# --- reviewers --------------------------------------------------------------------------
 
 
 def test_reviewer_assignments_list_open_assignments_and_whether_reviewed(engine: Engine, tmp_path: Path) -> None:
