@@ -6,6 +6,7 @@ Starting a stage answers 202 at once with the flow run's id; ``GET /runs/{id}`` 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
@@ -29,6 +30,7 @@ from grants.models import AwardRound, Call, StageRun
 from grants.scores import RankedRow, ranking
 from grants.settings import get_settings
 from grants.status import call_overview, pending_review_count
+from workflows.report import gather, write_report
 
 router = APIRouter(tags=["managers"])
 RoundId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The award round's number.")]
@@ -408,8 +410,6 @@ def call_runs(call_code: CallCode, principal: Manager) -> list[RunOut]:
     summary="Download the managers' report (XLSX)",
 )
 def report(call_code: CallCode, principal: Manager, request: Request, lang: LangQuery = None) -> FileResponse:
-    from workflows.report import gather, write_report
-
     chosen = chosen_lang(request, lang)
     data = gather.fn(_known_call(call_code))
     if isinstance(data, Exception):
@@ -417,8 +417,6 @@ def report(call_code: CallCode, principal: Manager, request: Request, lang: Lang
     folder = FilePath(tempfile.mkdtemp(prefix="report-", dir=get_settings().home.resolve()))
     files = write_report.fn(data, str(folder), chosen)
     workbook = FilePath(files.workbook)
-    import shutil
-
     return FileResponse(
         workbook,
         media_type=XLSX,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -145,8 +146,6 @@ class Submitted(BaseModel):
     summary="Submit an application to an open call",
 )
 def submit(call_code: CallCode, body: ApplicationIn) -> Submitted:
-    import uuid
-
     with unit_of_work() as session:
         issued, app = submit_application(
             session, call_code=call_code, cells=body.cells(f"API-{uuid.uuid4().hex[:24]}"), actor="applicant"
