@@ -4,13 +4,14 @@ Stores --applications seeded applications of the example call (screened, so each
 results and a two-step history) in a temporary GRANTS_HOME on the embedded default (SQLite +
 Prefect's ephemeral mode), then starts two uvicorn servers on loopback, one process each, access
 log off: the real app (``api.app:create_app``, its lifespan warms Prefect) and a bare FastAPI app
-whose async route returns a constant (the floor: the same server and framework with no work;
-a sync route returning the same constant is measured too, for context: it pays a worker-thread
-hop). A second process loads each server in turn with --threads keep-alive connections for
---duration seconds after --warmup seconds; the status route is ``GET /api/v1/applications/{reference}``
-with each application's own bearer token, cycling through every application. Any answer other than
-200 is an error: the run prints them and exits non-zero. Target: at least half the floor's
-throughput and p99 under 50 ms. Last line: rps=... floor_rps=... p50_ms=... p99_ms=... sync_floor_rps=...
+whose async route returns a constant as large as a status answer (the floor: the same server and
+framework, the same bytes on the wire, no work; a sync route returning the same constant, and a
+15-byte constant, are measured too, for context). A second process loads each server in turn
+with --threads keep-alive connections for --duration seconds after --warmup seconds; the status
+route is ``GET /api/v1/applications/{reference}`` with each application's own bearer token,
+cycling through every application. Any answer other than 200 is an error: the run prints them
+and exits non-zero. Target: at least half the floor's throughput and p99 under 50 ms.
+Last line: rps=... floor_rps=... p50_ms=... p99_ms=... sync_floor_rps=... tiny_floor_rps=...
 """
 
 from __future__ import annotations
@@ -45,11 +46,14 @@ HOST = "127.0.0.1"
 STATUS_PATH = "/api/v1/applications/{reference}"
 HEALTH_PATH = "/api/v1/health"
 FLOOR_PATH = "/floor"
-SYNC_FLOOR_PATH = "/floor-sync"  # context only: the same constant from a sync route (a worker-thread hop)
+SYNC_FLOOR_PATH = "/floor-sync"  # context: the same constant from a sync route (a worker-thread hop)
+TINY_FLOOR_PATH = "/floor-tiny"  # context: a 15-byte constant, so the client reads almost nothing
 READY_TIMEOUT_S = 120.0
 
-# The floor: a bare FastAPI app served like the real one, whose async route returns a constant
-# (no threadpool hop, no database: the least any route can cost on this server).
+# The floor: a bare FastAPI app served like the real one, whose async route returns a constant as
+# large as a status answer (argv[3] bytes of JSON), so that both put the same bytes on the wire and
+# the same reading on the load process, which shares the machine's cores with the server: no
+# threadpool hop, no database, the least any route of that answer's size can cost on this server.
 FLOOR_SERVER = """
 import sys
 
@@ -57,15 +61,21 @@ import uvicorn
 from fastapi import FastAPI
 
 app = FastAPI()
+SIZED = {"status": "ok", "padding": "x" * max(0, int(sys.argv[3]) - 30)}
 
 
 @app.get("/floor")
 async def floor() -> dict[str, str]:
-    return {"status": "ok"}
+    return SIZED
 
 
 @app.get("/floor-sync")
 def floor_sync() -> dict[str, str]:
+    return SIZED
+
+
+@app.get("/floor-tiny")
+async def floor_tiny() -> dict[str, str]:
     return {"status": "ok"}
 
 
@@ -327,8 +337,11 @@ def figures(load: Load) -> Figures:
     )
 
 
-def check_one(port: int, reference: str, token: str) -> None:
-    """One status answer, read in full: it is this application's file, and a wrong token is refused."""
+def check_one(port: int, reference: str, token: str) -> int:
+    """One status answer, read in full: it is this application's file, and a wrong token is refused.
+
+    Returns the answer's size in bytes (the floor's constant is made as large).
+    """
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
         path = STATUS_PATH.format(reference=reference)
@@ -347,6 +360,7 @@ def check_one(port: int, reference: str, token: str) -> None:
             raise SystemExit(f"GET {path} with a wrong token answered {response.status}, not 401")
     finally:
         conn.close()
+    return len(body)
 
 
 def main() -> None:
@@ -380,13 +394,15 @@ def main() -> None:
         app_command = [python, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", HOST]
         app_command += ["--port", str(app_port), "--log-level", "warning", "--no-access-log"]
         servers.append(start_server("app", app_command, app_port, logs))
-        servers.append(start_server("floor", [python, "-c", FLOOR_SERVER, HOST, str(floor_port)], floor_port, logs))
         ready_from = time.perf_counter()
         deadline = time.monotonic() + READY_TIMEOUT_S
-        wait_ready(servers[1], FLOOR_PATH, deadline)
         wait_ready(servers[0], HEALTH_PATH, deadline)
-        print(f"servers ready in {time.perf_counter() - ready_from:.1f} s (the app's lifespan warms Prefect)")
-        check_one(app_port, *pairs[0])
+        print(f"app ready in {time.perf_counter() - ready_from:.1f} s (its lifespan warms Prefect)")
+        size = check_one(app_port, *pairs[0])
+        floor_command = [python, "-c", FLOOR_SERVER, HOST, str(floor_port), str(size)]
+        servers.append(start_server("floor", floor_command, floor_port, logs))
+        wait_ready(servers[1], FLOOR_PATH, time.monotonic() + READY_TIMEOUT_S)
+        print(f"floor ready: its constant is {size} bytes of JSON, like a status answer")
 
         print(f"load: {args.threads} keep-alive connections, {args.warmup:g} s warm-up, {args.duration:g} s timed")
         floor_load = run_load(floor_port, [(FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
@@ -395,21 +411,27 @@ def main() -> None:
         sync_floor_load = run_load(floor_port, [(SYNC_FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
         sync_floor = figures(sync_floor_load)
         print(f"  sync floor done: {sync_floor.rps:.0f} requests/s")
+        tiny_floor_load = run_load(floor_port, [(TINY_FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
+        tiny_floor = figures(tiny_floor_load)
+        print(f"  tiny floor done: {tiny_floor.rps:.0f} requests/s")
         status_load = run_load(app_port, targets, args.threads, args.warmup, args.duration)
         status = figures(status_load)
         print(f"  status route done: {status.rps:.0f} requests/s")
 
         print(f"{'route':<44} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for label, row in (
-            (f"floor GET {FLOOR_PATH} (async)", floor),
-            (f"sync floor GET {SYNC_FLOOR_PATH}", sync_floor),
+            (f"floor GET {FLOOR_PATH} (async, {size} B)", floor),
+            (f"sync floor GET {SYNC_FLOOR_PATH} ({size} B)", sync_floor),
+            (f"tiny floor GET {TINY_FLOOR_PATH} (async, 15 B)", tiny_floor),
             (f"status GET {STATUS_PATH}", status),
         ):
             print(
                 f"{label:<44} {row.requests:>9} {row.rps:>8.0f} {row.p50_ms:>8.1f} {row.p99_ms:>8.1f} {row.errors:>7}"
             )
         failed = False
-        for name, load in (("floor", floor_load), ("sync floor", sync_floor_load), ("status route", status_load)):
+        loads = (("floor", floor_load), ("sync floor", sync_floor_load), ("tiny floor", tiny_floor_load),
+                 ("status route", status_load))  # fmt: skip
+        for name, load in loads:
             if load.errors:
                 failed = True
                 print(f"{name} errors: " + ", ".join(f"{kind} x{n}" for kind, n in load.errors.most_common()))
@@ -421,12 +443,13 @@ def main() -> None:
         met = ratio >= 0.5 and status.p99_ms < 50
         print(
             f"status/floor throughput {ratio:.2f} (target >= 0.50), p99 {status.p99_ms:.1f} ms (target < 50): "
-            f"{'met' if met else 'NOT met'}; against the sync floor {status.rps / sync_floor.rps:.2f}; "
+            f"{'met' if met else 'NOT met'}; against the sync floor {status.rps / sync_floor.rps:.2f}, "
+            f"against the tiny floor {status.rps / tiny_floor.rps:.2f}; "
             f"{time.perf_counter() - started:.0f} s in all"
         )
         print(
             f"rps={status.rps:.0f} floor_rps={floor.rps:.0f} p50_ms={status.p50_ms:.1f} p99_ms={status.p99_ms:.1f} "
-            f"sync_floor_rps={sync_floor.rps:.0f}"
+            f"sync_floor_rps={sync_floor.rps:.0f} tiny_floor_rps={tiny_floor.rps:.0f}"
         )
     finally:
         for server in servers:
