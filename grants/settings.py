@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     reviewer_token_days: int = Field(default=120, ge=1, description="Default lifetime of a reviewer token.")
     manager_token_days: int = Field(default=180, ge=1, description="Default lifetime of a manager token.")
 
-    @property
+    @cached_property  # read on every request: resolving the path each time costs system calls
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from sqlmodel import Session
 
 from api.auth import BEARER_SECURITY, Applicant, ApplicantOrManager, Manager, principal_for, token_from
-from api.routes.common import LangQuery, chosen_lang
+from api.routes.common import chosen_lang
 from grants.access import Principal
 from grants.applications import get_application
 from grants.db import get_engine, unit_of_work
-from grants.errors import NotFound
+from grants.errors import InvalidInput, Lang, NotFound
 from grants.milestones import NARRATIVE_LIMIT, decide_report, sign_agreement, submit_report
 from grants.models import Milestone, MilestoneReport, TokenRole
 from grants.portal import ApplicantView, applicant_view, notice_file, own_application
@@ -41,16 +41,33 @@ def _application_id(session: Any, principal: Principal, reference: str) -> int:
 _VIEW_JSON = TypeAdapter(ApplicantView)
 
 
+# The busiest route reads its two parameters itself (FastAPI's parameter machinery costs more than
+# its database reads); they are declared here for the OpenAPI description.
+_STATUS_PARAMETERS = [
+    {"name": "reference", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 40},
+     "description": "The application's reference, e.g. CSF-2026-00042."},
+    {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"]},
+     "description": "Language of the answer: fr or en (default: the applicant's)."},
+]  # fmt: skip
+
+
 @router.get(
     "/applications/{reference}",
     response_model=ApplicantView,
     summary="An application's status and file",
-    openapi_extra=BEARER_SECURITY,
+    openapi_extra={**BEARER_SECURITY, "parameters": _STATUS_PARAMETERS},
 )
-async def read_application(reference: Reference, request: Request, lang: LangQuery = None) -> Response:
-    # The API's busiest route: the token check and the reads share one bare connection (Core rows, no
-    # ORM session), run on the event loop (a few indexed reads cost less than a hop to a worker thread),
-    # and the view is serialized straight from its dataclass without re-validating its own output.
+async def read_application(request: Request) -> Response:
+    # The token check and the reads share one bare connection (Core rows, no ORM session) and run on
+    # the event loop (a few indexed reads cost less than a hop to a worker thread); the view is
+    # serialized straight from its dataclass without re-validating its own output.
+    reference = str(request.path_params["reference"])
+    asked = request.query_params.get("lang")
+    if len(reference) > 40:
+        raise InvalidInput(en="at most 40 characters", fr="au plus 40 caractères", field="reference")
+    if asked not in (None, "fr", "en"):
+        raise InvalidInput(en="fr or en", fr="fr ou en", field="lang")
+    lang: Lang | None = "fr" if asked == "fr" else ("en" if asked == "en" else None)
     with get_engine().connect() as connection:
         principal = principal_for(connection, token_from(request), (TokenRole.applicant, TokenRole.manager))
         if principal.role is TokenRole.manager:
