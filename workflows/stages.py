@@ -47,7 +47,7 @@ class RunState:
 
 
 class Launcher:
-    """Creates flow runs and runs them in background threads of this process."""
+    """Creates stage runs: run here in background threads (embedded), or left to a worker (server)."""
 
     def __init__(self, workers: int = RUNNERS) -> None:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stage")
