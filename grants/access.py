@@ -66,10 +66,21 @@ def _subject_column(role: TokenRole) -> str:
 
 
 def _issue(
-    session: Session, *, role: TokenRole, subject_id: int, days: int, actor: str, call_id: int | None, subject: str
+    session: Session,
+    *,
+    role: TokenRole,
+    subject_id: int,
+    days: int | None,
+    actor: str,
+    call_id: int | None,
+    subject: str,
 ) -> Issued:
+    """A new token for one subject (its earlier ones revoked); ``days`` defaults to the role's setting."""
     now = utcnow()
-    expires = _expiry(days, now)
+    settings = get_settings()
+    default = {"applicant": settings.applicant_token_days, "reviewer": settings.reviewer_token_days,
+               "manager": settings.manager_token_days}[role.value]  # fmt: skip
+    expires = _expiry(default if days is None else days, now)
     revoked = _revoke(session, role=role, subject_id=subject_id, now=now)
     token = new_token()
     record = AccessToken(
@@ -152,7 +163,7 @@ def manager_token(session: Session, *, name: str, actor: str, days: int | None =
         session,
         role=TokenRole.manager,
         subject_id=manager.id or 0,
-        days=get_settings().manager_token_days if days is None else days,
+        days=days,
         actor=actor,
         call_id=None,
         subject=manager.name,
@@ -185,7 +196,7 @@ def reviewer_token(
         session,
         role=TokenRole.reviewer,
         subject_id=reviewer.id or 0,
-        days=get_settings().reviewer_token_days if days is None else days,
+        days=days,
         actor=actor,
         call_id=reviewer.call_id,
         subject=reviewer.email,
@@ -199,7 +210,7 @@ def applicant_token(session: Session, *, reference: str, actor: str, days: int |
         session,
         role=TokenRole.applicant,
         subject_id=app.id or 0,
-        days=get_settings().applicant_token_days if days is None else days,
+        days=days,
         actor=actor,
         call_id=app.call_id,
         subject=app.reference,
