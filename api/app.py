@@ -18,6 +18,7 @@ from api.routes import applicants, managers, public, reviewers, runs
 from grants.db import get_engine
 from grants.errors import DomainError
 from grants.migrate import schema_is_current
+from web import site
 
 PREFIX = "/api/v1"
 DESCRIPTION = """
@@ -61,7 +62,8 @@ def create_app(launcher: Any | None = None, *, warm: bool = True) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.launcher = launcher
-    errors.install(app)
+    errors.install(app, site.error_page)
     for module in (applicants, public, reviewers, managers, runs):  # the busiest route is matched first
         app.include_router(module.router, prefix=PREFIX)
+    site.install(app)  # the web pages, after the API's routes
     return app

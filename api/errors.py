@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from grants.errors import DomainError
@@ -108,15 +108,25 @@ def validation_fields(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return fields
 
 
-def install(app: FastAPI) -> None:
-    """JSON errors for domain rules, request validation and HTTP statuses."""
+ErrorPage = Callable[[Request, int, DomainError | None], Response]
+
+
+def install(app: FastAPI, pages: ErrorPage | None = None) -> None:
+    """JSON errors for domain rules, request validation and HTTP statuses; pages get ``pages``' HTML."""
+
+    def as_page(request: Request) -> bool:
+        return pages is not None and not request.url.path.startswith("/api/")
 
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        if pages is not None and as_page(request):
+            return pages(request, domain_status(exc), exc)
         return domain_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if pages is not None and as_page(request):
+            return pages(request, 404, None)  # a page's only parameters are in its address
         fields = validation_fields(exc.errors())
         first = fields[0]["field"] if fields else None
         return JSONResponse(
@@ -131,17 +141,21 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if pages is not None and as_page(request) and exc.status_code in (403, 404, 405):
+            return pages(request, exc.status_code, None)
         headers = dict(exc.headers) if exc.headers else None
         if isinstance(exc.detail, dict) and "error" in exc.detail:
             return JSONResponse(exc.detail, status_code=exc.status_code, headers=headers)
         return http_error(exc.status_code, headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         import logging
 
         logging.getLogger("grants.api").error(
             "unexpected error on %s %s", request.method, request.url.path, exc_info=exc
         )
+        if pages is not None and as_page(request):
+            return pages(request, 500, None)
         return http_error(500)

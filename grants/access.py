@@ -290,9 +290,16 @@ def authenticate(session: Session | Connection, token: str, *, now: dt.datetime 
     """
     if not token or len(token) > 256:
         return None
+    return authenticate_hash(session, hash_token(token), now=now)
+
+
+def authenticate_hash(
+    session: Session | Connection, token_hash: str, *, now: dt.datetime | None = None
+) -> Principal | None:
+    """As ``authenticate``, from the token's hash (a web session keeps only that)."""
     now = now or utcnow()
     connection = session.connection() if isinstance(session, Session) else session
-    found = _TOKEN.rows(connection, token_hash=hash_token(token))
+    found = _TOKEN.rows(connection, token_hash=token_hash)
     if not found:
         return None
     row = TokenRow(*found[0])

@@ -416,3 +416,26 @@ class StageRun(SQLModel, table=True):
     finished_at: dt.datetime | None = _ts(nullable=True)
     outcome: str = Field(default="", max_length=16)  # "" while running | completed | refused | failed
     result: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie's SHA-256, the token it signed in with, its CSRF secret."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key_hash: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    token_id: int = Field(foreign_key="accesstoken.id", index=True)
+    csrf: str = Field(max_length=64)
+    lang: str = Field(default="", max_length=2)  # "" until the person picks a language
+    created_at: dt.datetime = _ts()
+    expires_at: dt.datetime = _ts()
+
+
+class ReviewDraft(SQLModel, table=True):
+    """A reviewer's unsubmitted scores and comments; the review summary never reads it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", sa_column_kwargs={"unique": True})
+    scores: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    comments: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    recommendation: str = Field(default="", max_length=16)
+    updated_at: dt.datetime = _ts()

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     applicant_token_days: int = Field(default=2190, ge=1, description="Lifetime of an applicant's access token.")
     reviewer_token_days: int = Field(default=120, ge=1, description="Default lifetime of a reviewer token.")
     manager_token_days: int = Field(default=180, ge=1, description="Default lifetime of a manager token.")
+    web_session_hours: int = Field(default=8, ge=1, le=24 * 30, description="How long a web sign-in lasts.")
+    cookie_secure: bool = Field(
+        default=True, description="Send session cookies over HTTPS only (off for plain-HTTP tests)."
+    )
 
     @cached_property  # read on every request: resolving the path each time costs system calls
     def resolved_database_url(self) -> str:

@@ -35,8 +35,8 @@ def fresh_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_cli_init_then_call_create_reports_each_step(fresh_sqlite: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, "init") == (0, f"Schema created (revision 0004): sqlite:///{fresh_sqlite}\n", "")
-    assert _run(capsys, "init") == (0, f"Schema already up to date (revision 0004): sqlite:///{fresh_sqlite}\n", "")
+    assert _run(capsys, "init") == (0, f"Schema created (revision 0005): sqlite:///{fresh_sqlite}\n", "")
+    assert _run(capsys, "init") == (0, f"Schema already up to date (revision 0005): sqlite:///{fresh_sqlite}\n", "")
     assert _run(capsys, "call", "create", str(EXAMPLE_CALL)) == (0, "Call csf-2026 created.\n", "")
     assert _run(capsys, "--lang", "fr", "call", "create", str(EXAMPLE_CALL)) == (0, "Appel csf-2026 inchangé.\n", "")
 
