@@ -121,12 +121,13 @@ class HotSelect:
             processors = [
                 c.type.dialect_impl(dialect).result_processor(dialect, None) for c in self.statement.selected_columns
             ]
-            plan = (compiled.string, compiled.positiontup, dict(compiled.params), binders, processors)
+            converting = [(i, p) for i, p in enumerate(processors) if p is not None]  # most columns need none
+            plan = (compiled.string, compiled.positiontup, dict(compiled.params), binders, converting)
             self._plans[dialect.name] = plan
         return plan
 
     def rows(self, connection: Connection, **values: Any) -> list[tuple[Any, ...]]:
-        sql, order, defaults, binders, processors = self._plan(connection.dialect)
+        sql, order, defaults, binders, converting = self._plan(connection.dialect)
         params = {**defaults, **values}
         for name, bind in binders.items():
             if bind is not None and name in params:
@@ -137,7 +138,15 @@ class HotSelect:
             found = cursor.fetchall()
         finally:
             cursor.close()
-        return [tuple(p(v) if p is not None else v for p, v in zip(processors, row, strict=True)) for row in found]
+        if not converting:
+            return found  # the driver's tuples already hold the right types
+        rows = []
+        for row in found:
+            cells = list(row)
+            for i, process in converting:
+                cells[i] = process(cells[i])
+            rows.append(tuple(cells))
+        return rows
 
 
 def table(model: type[SQLModel]) -> Table:
