@@ -40,6 +40,7 @@ from grants.models import (
     Stream,
     utcnow,
 )
+from grants.settings import get_settings
 from grants.tabular import write_csv_atomically
 
 ROUND_KINDS = {"funded": "funded", "waitlisted": "waitlisted", "declined": "declined"}
@@ -98,7 +99,13 @@ def _base(call: Call, app: Application, org: Organization, stream: Stream, kind:
         "contact_name": app.contact_name,
         "project_title": app.title,
         "issue_date": _today(call).isoformat(),
-    }
+    } | _office()
+
+
+def _office() -> dict[str, Any]:
+    """The office's status page on the letters, once the web pages have a public address."""
+    portal = get_settings().portal_url
+    return {"office": {"status_url": f"{portal.rstrip('/')}/applicant/sign-in"}} if portal else {}
 
 
 def _stored_keys(session: Session, keys: Sequence[str]) -> set[str]:

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     reviewer_token_days: int = Field(default=120, ge=1, description="Default lifetime of a reviewer token.")
     manager_token_days: int = Field(default=180, ge=1, description="Default lifetime of a manager token.")
     web_session_hours: int = Field(default=8, ge=1, le=24 * 30, description="How long a web sign-in lasts.")
+    portal_url: str | None = Field(
+        default=None,
+        description="Public address of the web pages, printed on receipts (e.g. https://fonds.example.ca).",
+    )
     cookie_secure: bool = Field(
         default=True, description="Send session cookies over HTTPS only (off for plain-HTTP tests)."
     )
