@@ -1,7 +1,8 @@
 """Reports for fund managers: an XLSX workbook and PNG charts, with small counts suppressed.
 
 Pure over plain data: the caller builds a ``ReportData`` of pandas frames from the database; ``write_workbook``
-and ``write_charts`` write files (each atomically: a temporary file in the same folder, then ``os.replace``).
+and ``write_charts`` write files (each atomically: a temporary file in the same folder, then ``os.replace``);
+``draw_chart`` gives one chart's PNG bytes.
 ``suppress`` is the disclosure control both of them use, and ``KEY_RESULTS`` / ``INDICATORS`` name the
 strategy's results framework (milestone reports are validated against ``INDICATORS``).
 
@@ -51,6 +52,7 @@ Charts
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import textwrap
@@ -777,23 +779,38 @@ def write_charts(folder: Path, data: ReportData, *, lang: Lang) -> list[Path]:
     charts are drawn from the suppressed tables only.
     """
     tables = _tables(data)
+    paths = []
+    for stem in CHART_FILES:
+        figure = _chart_figure(stem, tables, data, lang)
+        path = Path(folder) / f"{stem}-{lang}.png"
+        with _atomic(path) as temporary:
+            figure.savefig(temporary, format="png", metadata={"Software": None})
+        paths.append(path)
+    return paths
+
+
+def draw_chart(data: ReportData, stem: str, *, lang: Lang) -> bytes:
+    """One chart of ``CHART_FILES`` as PNG bytes, drawn as ``write_charts`` draws it (a page shows one at a time)."""
+    if stem not in CHART_FILES:
+        raise ValueError(f"no chart {stem!r}")
+    figure = _chart_figure(stem, _tables(data), data, lang)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _chart_figure(stem: str, tables: _Tables, data: ReportData, lang: Lang) -> Figure:
     drawers: dict[str, Callable[[Figure], None]] = {
         "applications-by-stage": lambda fig: _chart_by_stream(fig, tables.stages.shown, data, lang, "stages"),
         "funding-by-region": lambda fig: _chart_by_stream(fig, tables.funded_amount.shown, data, lang, "funding"),
         "payments-by-status": lambda fig: _chart_payments(fig, tables, data, lang),
         "outcomes-by-key-result": lambda fig: _chart_outcomes(fig, tables.outcomes.shown, data, lang),
     }
-    paths = []
-    for stem in CHART_FILES:
-        figure = Figure(figsize=(11, 6.5), dpi=100, layout="constrained")
-        drawers[stem](figure)
-        # As the figure's x label, so that the layout keeps room for the notes on the marks under everything.
-        figure.supxlabel("\n".join(_notes(lang, data.threshold)), fontsize=7, x=0.01, ha="left", multialignment="left")
-        path = Path(folder) / f"{stem}-{lang}.png"
-        with _atomic(path) as temporary:
-            figure.savefig(temporary, format="png", metadata={"Software": None})
-        paths.append(path)
-    return paths
+    figure = Figure(figsize=(11, 6.5), dpi=100, layout="constrained")
+    drawers[stem](figure)
+    # As the figure's x label, so that the layout keeps room for the notes on the marks under everything.
+    figure.supxlabel("\n".join(_notes(lang, data.threshold)), fontsize=7, x=0.01, ha="left", multialignment="left")
+    return figure
 
 
 def _chart_text(key: str, lang: Lang) -> str:

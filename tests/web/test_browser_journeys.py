@@ -13,9 +13,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from api.app import create_app
+from grants.access import add_manager
+from grants.db import unit_of_work
+from grants.models import AwardRound
 from tests.api.world import World, build_world
+from tests.factories import application_row, reviewed_applications, take_in
 from tests.web.browser import check, chromium_path, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.flow]
@@ -80,3 +85,74 @@ def test_applicant_checks_status_in_french(page: Any, auditor: Any, site: str, w
     assert page.locator("p.stage").inner_text() == "financée"
     assert "Financée." in page.locator("#decision-heading + dl").inner_text()
     assert page.get_by_role("link", name="Télécharger (Word) : avis de financement").count() == 1
+
+
+def test_script_in_an_organization_name_shows_as_text_and_forged_forms_are_refused(
+    page: Any, auditor: Any, site: str, world: World, sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    name = '<script>document.title="pwned"</script> Refuge'
+    created = take_in(sqlite_engine, tmp_path / "more.csv", [application_row(4, organization_name=name)]).created[0]
+    page.goto(f"{site}/applicant/sign-in")
+    page.get_by_label("Reference number").fill(created.reference)
+    page.get_by_label("Access token").fill(created.token)
+    page.get_by_role("button", name="Sign in").click()
+    check(page, auditor, "escaping-01-status")
+    assert page.get_by_text(name, exact=True).count() == 1
+    assert page.locator("script").count() == 0
+    assert page.title() == "Your application — Community Support Fund"
+
+    # A form posted from elsewhere carries the browser's cookie but not the page's CSRF token.
+    forged = page.request.post(f"{site}/sign-out", form={"confirm": "yes"})
+    assert forged.status == 403
+    page.reload()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Your application {created.reference}"
+
+
+def _sign_in(page: Any, site: str, space: str, token: str) -> None:
+    page.goto(f"{site}/{space}/sign-in")
+    page.get_by_label("Access token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_manager_runs_an_award_round_and_another_approves_it(
+    page: Any, auditor: Any, browser: Any, sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    reviewed_applications(sqlite_engine, tmp_path)  # five reviewed applications of the example call
+    with unit_of_work(sqlite_engine) as session:
+        runner = add_manager(session, name="Mina Manager", actor="setup").token
+        approver = add_manager(session, name="Otto Other", actor="setup").token
+    with serving(create_app()) as site:
+        _sign_in(page, site, "manager", runner)
+        check(page, auditor, "manager-01-calls")
+        page.get_by_role("link", name="csf-2026").click()
+        check(page, auditor, "manager-02-dashboard")
+        page.get_by_label("Initial round").check()
+        page.get_by_role("button", name="Run award round").click()
+        for _ in range(120):  # the flow runs in the server's worker thread
+            if "has finished" in page.locator("#run-status").inner_text():
+                break
+            page.wait_for_timeout(250)
+            page.reload()
+        assert page.locator("#run-status").inner_text() == "This run has finished. Outcome: completed."
+        check(page, auditor, "manager-03-run-finished")
+
+        page.goto(f"{site}/manager/calls/csf-2026")
+        page.get_by_role("link", name="Round 1", exact=True).click()
+        assert page.locator("#round-status").inner_text() == "Draft"
+        assert page.get_by_role("button", name="Approve this round").count() == 0
+        assert page.get_by_text("You ran this round: another manager must approve it.").count() == 1
+        check(page, auditor, "manager-04-round-own")
+        round_url = page.url
+        page.get_by_role("button", name="Sign out").click()
+
+        _sign_in(page, site, "manager", approver)
+        page.goto(round_url)
+        decisions = page.locator("#decisions tbody tr")
+        assert decisions.count() == 5
+        page.get_by_role("button", name="Approve this round").click()
+        assert page.locator("#round-status").inner_text() == "Approved"
+        assert page.get_by_text("The round is approved. Its decisions are final.").count() == 1
+        check(page, auditor, "manager-05-round-approved")
+    with unit_of_work(sqlite_engine) as session:
+        approved = session.exec(select(AwardRound)).one()
+        assert (approved.status, approved.run_by, approved.approved_by) == ("approved", "Mina Manager", "Otto Other")
