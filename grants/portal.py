@@ -36,6 +36,7 @@ from grants.models import (
     Notice,
     Organization,
     Review,
+    ReviewDraft,
     Reviewer,
     Stream,
     utcnow,
@@ -274,8 +275,9 @@ class AssignmentInfo:
     title: str
     stream: str
     language: str
-    review: str  # to do | submitted
+    review: str  # to do | draft | submitted
     submitted_at: dt.datetime | None
+    draft_saved_at: dt.datetime | None = None  # a working copy not yet submitted (even after a submission)
 
 
 def _open_assignments(session: Session, reviewer_id: int) -> list[tuple[Assignment, Application]]:
@@ -291,17 +293,20 @@ def _open_assignments(session: Session, reviewer_id: int) -> list[tuple[Assignme
 
 
 def reviewer_assignments(session: Session, *, reviewer_id: int, lang: Lang = "en") -> list[AssignmentInfo]:
+    """The reviewer's open assignments, each to do, with a draft saved, or submitted."""
     pairs = _open_assignments(session, reviewer_id)
-    reviews = {
-        r.assignment_id: r
-        for r in session.exec(
-            select(Review).where(col(Review.assignment_id).in_([a.id for a, _ in pairs] or [-1]))
+    ids = [a.id for a, _ in pairs] or [-1]
+    reviews = {r.assignment_id: r for r in session.exec(select(Review).where(col(Review.assignment_id).in_(ids))).all()}
+    drafts = dict(
+        session.exec(
+            select(ReviewDraft.assignment_id, ReviewDraft.updated_at).where(col(ReviewDraft.assignment_id).in_(ids))
         ).all()
-    }
+    )
     streams = {s.id: s for s in session.exec(select(Stream)).all()}
     result = []
     for assignment, app in pairs:
         review = reviews.get(assignment.id or 0)
+        draft_saved_at = drafts.get(assignment.id or 0)
         stream = streams[app.stream_id]
         result.append(
             AssignmentInfo(
@@ -309,8 +314,9 @@ def reviewer_assignments(session: Session, *, reviewer_id: int, lang: Lang = "en
                 title=app.title,
                 stream=stream.name_fr if lang == "fr" else stream.name_en,
                 language=str(app.language),
-                review="submitted" if review is not None else "to do",
+                review="submitted" if review is not None else ("draft" if draft_saved_at is not None else "to do"),
                 submitted_at=review.submitted_at if review is not None else None,
+                draft_saved_at=draft_saved_at,
             )
         )
     return result
@@ -433,6 +439,12 @@ def proposal_for_reviewer(session: Session, *, reviewer_id: int, reference: str,
         },
         peer_reviews=peers,
     )
+
+
+def open_assignment(session: Session, *, reviewer_id: int, reference: str) -> Assignment:
+    """The reviewer's open assignment to ``reference`` (NotAssigned if none, or if a conflict forbids it)."""
+    assignment, _ = _assigned(session, reviewer_id, reference)
+    return assignment
 
 
 def assigned_application_id(session: Session, *, reviewer_id: int, reference: str) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from grants import audit
@@ -24,7 +24,7 @@ from grants.callspec import CallSpec
 from grants.db import in_chunks, lock, table
 from grants.errors import CallLocked, DomainError, InvalidInput
 from grants.i18n import format_datetime
-from grants.models import Application, Assignment, Call, Conflict, Review, Reviewer, utcnow
+from grants.models import Application, Assignment, Call, Conflict, Review, ReviewDraft, Reviewer, utcnow
 from grants.tabular import RowCheck, RowError, read_table, records, require_columns, write_error_report
 
 NOT_APPLICABLE = frozenset({"na", "n/a", "so", "s.o.", "s/o", "not applicable", "sans objet"})
@@ -53,45 +53,76 @@ class ReviewSubmission:
     recommendation: str
 
 
-def check_submission(spec: CallSpec, submission: ReviewSubmission) -> ReviewSubmission:
-    """Refuse an incomplete or out-of-range review, naming the field; returns it cleaned."""
+SCORE_RULE = (
+    "a score is a whole number from 0 to 5, or not applicable",
+    "une note est un nombre entier de 0 à 5, ou « sans objet »",
+)
+
+
+def submission_problems(spec: CallSpec, submission: ReviewSubmission, *, partial: bool = False) -> list[InvalidInput]:
+    """Every reason to refuse ``submission``, in the form's order; ``partial`` lets fields be missing (a draft)."""
     codes = [c.code for c in spec.rubric]
-    unknown = sorted(set(submission.scores) - set(codes))
-    if unknown:
-        raise InvalidInput(en=f"unknown criterion {unknown[0]!r}", fr=f"critère inconnu {unknown[0]!r}",
-                           field=f"scores.{unknown[0]}")  # fmt: skip
-    comments: dict[str, str] = {}
+    problems = [
+        InvalidInput(en=f"unknown criterion {code!r}", fr=f"critère inconnu {code!r}", field=f"scores.{code}")
+        for code in sorted(set(submission.scores) - set(codes))
+    ]
     for code in codes:
         if code not in submission.scores:
-            raise InvalidInput(en="a score is required", fr="une note est obligatoire", field=f"scores.{code}")
-        score = submission.scores[code]
-        if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 5):
-            raise InvalidInput(
-                en="a score is a whole number from 0 to 5, or not applicable",
-                fr="une note est un nombre entier de 0 à 5, ou « sans objet »",
-                field=f"scores.{code}",
-            )
-        comment = " ".join(str(submission.comments.get(code, "")).split())
-        if not comment:
-            raise InvalidInput(
-                en="a comment is required", fr="un commentaire est obligatoire", field=f"comments.{code}"
+            if not partial:
+                problems.append(
+                    InvalidInput(en="a score is required", fr="une note est obligatoire", field=f"scores.{code}")
+                )
+        elif not _valid_score(submission.scores[code]):
+            problems.append(InvalidInput(en=SCORE_RULE[0], fr=SCORE_RULE[1], field=f"scores.{code}"))
+        comment = _one_line(submission.comments.get(code, ""))
+        if not comment and not partial:
+            problems.append(
+                InvalidInput(en="a comment is required", fr="un commentaire est obligatoire", field=f"comments.{code}")
             )
         if len(comment) > COMMENT_LIMIT:
-            raise InvalidInput(
-                en=f"longer than {COMMENT_LIMIT} characters",
-                fr=f"dépasse {COMMENT_LIMIT} caractères",
-                field=f"comments.{code}",
+            problems.append(
+                InvalidInput(
+                    en=f"longer than {COMMENT_LIMIT} characters",
+                    fr=f"dépasse {COMMENT_LIMIT} caractères",
+                    field=f"comments.{code}",
+                )
             )
-        comments[code] = comment
-    if submission.recommendation not in RECOMMENDATIONS:
+    if not submission.recommendation:
+        if not partial:
+            problems.append(
+                InvalidInput(
+                    en="a recommendation is required", fr="une recommandation est obligatoire", field="recommendation"
+                )
+            )
+    elif submission.recommendation not in RECOMMENDATIONS:
         shown = ", ".join(RECOMMENDATIONS)
-        raise InvalidInput(
-            en=f"unknown recommendation; expected one of: {shown}",
-            fr=f"recommandation inconnue; valeurs permises : {shown}",
-            field="recommendation",
+        problems.append(
+            InvalidInput(
+                en=f"unknown recommendation; expected one of: {shown}",
+                fr=f"recommandation inconnue; valeurs permises : {shown}",
+                field="recommendation",
+            )
         )
+    return problems
+
+
+def check_submission(spec: CallSpec, submission: ReviewSubmission) -> ReviewSubmission:
+    """Refuse an incomplete or out-of-range review, naming the field; returns it cleaned."""
+    problems = submission_problems(spec, submission)
+    if problems:
+        raise problems[0]
+    codes = [c.code for c in spec.rubric]
     scores = {code: submission.scores[code] for code in codes}
+    comments = {code: _one_line(submission.comments.get(code, "")) for code in codes}
     return ReviewSubmission(scores=scores, comments=comments, recommendation=submission.recommendation)
+
+
+def _valid_score(score: object) -> bool:
+    return score is None or (isinstance(score, int) and not isinstance(score, bool) and 0 <= score <= 5)
+
+
+def _one_line(comment: object) -> str:
+    return " ".join(str(comment).split())
 
 
 def _assignment_for(session: Session, *, application: Application, reviewer: Reviewer) -> Assignment:
@@ -110,7 +141,8 @@ def _assignment_for(session: Session, *, application: Application, reviewer: Rev
     return assignment
 
 
-def _check_open(call: Call, now: dt.datetime) -> None:
+def check_open(call: Call, now: dt.datetime) -> None:
+    """Refuse any change to a review (or its draft) once the call's review deadline has passed."""
     if now > call.review_deadline:
         raise ReviewLocked(
             en=f"the review deadline ({format_datetime(call.review_deadline, 'en')}) has passed; reviews are locked",
@@ -142,7 +174,9 @@ def record_review(
     cleaned = check_submission(call_spec(call), submission)
     assignment = _assignment_for(session, application=application, reviewer=reviewer)
     lock(session, Assignment, assignment.id or 0)  # the same review sent twice at once: stored once
-    _check_open(call, now)
+    check_open(call, now)
+    # The submitted review supersedes the reviewer's working copy, whichever way it was sent.
+    session.execute(delete(ReviewDraft).where(col(ReviewDraft.assignment_id) == assignment.id))
     review = session.exec(select(Review).where(Review.assignment_id == assignment.id)).first()
     content = {"scores": dict(cleaned.scores), "comments": dict(cleaned.comments), "rec": cleaned.recommendation}
     if (
@@ -337,6 +371,8 @@ def simulate_reviews(
         values = [{k: v for k, v in row.items() if not k.startswith("_")} for row in chunk]
         found = session.connection().execute(insert(reviews).returning(reviews.c.id, reviews.c.assignment_id), values)
         inserted.extend((review_id, assignment_id) for review_id, assignment_id in found)
+    for ids in in_chunks([assignment_id for _, assignment_id in inserted]):
+        session.execute(delete(ReviewDraft).where(col(ReviewDraft.assignment_id).in_(ids)))
     by_assignment = {row["assignment_id"]: row for row in rows}
     audit.record(
         session,

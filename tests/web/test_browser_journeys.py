@@ -18,7 +18,7 @@ from sqlmodel import select
 from api.app import create_app
 from grants.access import add_manager
 from grants.db import unit_of_work
-from grants.models import AwardRound
+from grants.models import AwardRound, Review
 from tests.api.world import World, build_world
 from tests.factories import application_row, reviewed_applications, take_in
 from tests.web.browser import check, chromium_path, serving
@@ -156,3 +156,69 @@ def test_a_manager_runs_an_award_round_and_another_approves_it(
     with unit_of_work(sqlite_engine) as session:
         approved = session.exec(select(AwardRound)).one()
         assert (approved.status, approved.run_by, approved.approved_by) == ("approved", "Mina Manager", "Otto Other")
+
+
+CRITERIA = [
+    "Need and alignment with the strategy",
+    "Survivor-centred and trauma-informed approach",
+    "Cultural appropriateness and accessibility",
+    "Organizational capacity and partnerships",
+    "Budget and value for money",
+    "Evaluation plan and outcomes",
+]
+
+
+def test_a_reviewer_scores_a_proposal_and_a_conflicted_one_cannot_reach_it(
+    page: Any, auditor: Any, site: str, world: World, sqlite_engine: Engine
+) -> None:
+    _sign_in(page, site, "reviewer", world.tokens["reviewer_assigned"])
+    check(page, auditor, "reviewer-01-assignments")
+    page.get_by_role("link", name=world.reviewed).click()
+    check(page, auditor, "reviewer-02-proposal")
+
+    first = page.get_by_role("group", name=CRITERIA[0])
+    first.get_by_label("4 — Strong").check()
+    first.get_by_label(f"Comment on {CRITERIA[0]}").fill("Clear need in the north; good fit.")
+    page.get_by_role("button", name="Save draft").click()
+    assert page.get_by_text("Your draft is saved.").count() == 1
+    page.get_by_role("button", name="Submit review").click()  # five criteria and the recommendation are missing
+    check(page, auditor, "reviewer-03-errors-beside-fields")
+    second = page.get_by_role("group", name=CRITERIA[1])
+    assert second.get_by_text("a score is required").count() == 1
+    assert first.get_by_label("4 — Strong").is_checked()  # what was typed is kept
+
+    for name, score in zip(
+        CRITERIA[1:],
+        ["5 — Excellent", "3 — Satisfactory", "4 — Strong", "Not applicable", "3 — Satisfactory"],
+        strict=True,
+    ):
+        group = page.get_by_role("group", name=name)
+        group.get_by_label(score, exact=True).check()
+        group.get_by_label(f"Comment on {name}").fill(f"Comment on {name.lower()}.")
+    page.get_by_role("group", name="Your recommendation").get_by_label("Fund", exact=True).check()
+    page.get_by_role("button", name="Submit review").click()
+    assert page.get_by_text("Your review is submitted. Thank you.").count() == 1
+    check(page, auditor, "reviewer-04-submitted")
+    with unit_of_work(sqlite_engine) as session:
+        review = session.exec(select(Review)).one()
+        assert (review.scores, review.recommendation) == (
+            {
+                "need_alignment": 4,
+                "survivor_centred": 5,
+                "cultural_accessibility": 3,
+                "capacity_partnerships": 4,
+                "budget_value": None,
+                "evaluation_outcomes": 3,
+            },
+            "fund",
+        )
+    page.goto(f"{site}/reviewer")
+    assert page.get_by_text("1 of 1 reviews submitted.").count() == 1
+    page.get_by_role("button", name="Sign out").click()
+
+    _sign_in(page, site, "reviewer", world.tokens["reviewer_conflicted"])
+    assert page.get_by_role("link", name=world.reviewed).count() == 0
+    answer = page.goto(f"{site}/reviewer/proposals/{world.reviewed}")
+    assert answer is not None and answer.status == 404
+    assert page.get_by_text("Northern Lights Shelter").count() == 0
+    check(page, auditor, "reviewer-05-conflicted-not-found")
