@@ -25,6 +25,7 @@ from grants.settings import get_settings
 from grants.tokens import hash_token, new_token
 
 NAME_LIMIT = 120
+TOKEN_LIMIT = 256  # longer than any token issued: refused before hashing
 
 
 class ManagerExists(DomainError):
@@ -288,7 +289,7 @@ def authenticate(session: Session | Connection, token: str, *, now: dt.datetime 
 
     One indexed read; takes a session or, on the API's busiest route, a bare connection.
     """
-    if not token or len(token) > 256:
+    if not token or len(token) > TOKEN_LIMIT:
         return None
     return authenticate_hash(session, hash_token(token), now=now)
 

@@ -42,7 +42,7 @@ from grants.models import (
     utcnow,
 )
 from grants.reviews import RECOMMENDATIONS, NotAssigned
-from grants.status import StatusView, application_status
+from grants.status import StatusView, application_status, own_application_status
 
 OUTCOMES: dict[str, tuple[str, str]] = {
     "funded": ("financé", "funded"),
@@ -184,10 +184,26 @@ class NoticeRow(NamedTuple):
     created_at: dt.datetime
 
 
-def applicant_view(session: Session | Connection, *, application_id: int, lang: Lang | None = None) -> ApplicantView:
-    """The applicant's whole file: stage and history, decision, milestones, letters."""
+def own_applicant_view(
+    connection: Connection, *, token_hash: str, reference: str, lang: Lang | None = None
+) -> ApplicantView | None:
+    """The file an applicant token opens (its check and the first read in one query); None for any other token.
+
+    Any ``reference`` but the token's own application is not found.
+    """
+    found = own_application_status(connection, token_hash=token_hash, reference=reference, lang=lang)
+    if found is None:
+        return None
+    application_id, status = found
+    return applicant_view(connection, application_id=application_id, lang=lang, status=status)
+
+
+def applicant_view(
+    session: Session | Connection, *, application_id: int, lang: Lang | None = None, status: StatusView | None = None
+) -> ApplicantView:
+    """The applicant's whole file: stage and history, decision, milestones, letters (``status`` if already read)."""
     connection = session.connection() if isinstance(session, Session) else session  # Core rows only
-    status = application_status(connection, application_id=application_id, lang=lang)
+    status = status or application_status(connection, application_id=application_id, lang=lang)
     language = status.language
     pick = 0 if language == "fr" else 1
     app_status, requested = status.status_code, status.requested_cents

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam, func
@@ -18,6 +19,7 @@ from grants.errors import Lang, NotFound
 from grants.i18n import format_datetime
 from grants.lifecycle import STATUS_NAMES
 from grants.models import (
+    AccessToken,
     Application,
     AuditEvent,
     Call,
@@ -25,6 +27,8 @@ from grants.models import (
     Organization,
     RuleOutcome,
     Stream,
+    TokenRole,
+    utcnow,
 )
 from grants.models import ApplicationStatus as S
 
@@ -132,6 +136,13 @@ _HEAD = (
 )
 _HEAD_BY_ID = HotSelect(_HEAD.where(col(Application.id) == bindparam("app_id")))
 _HEAD_BY_REFERENCE = HotSelect(_HEAD.where(col(Application.reference) == bindparam("reference")))
+# The applicant's own application found from their token: the status route's token check and
+# first read in one query.
+_HEAD_BY_TOKEN = HotSelect(
+    _HEAD.add_columns(col(AccessToken.expires_at), col(AccessToken.revoked_at))
+    .join(AccessToken, col(AccessToken.application_id) == col(Application.id))
+    .where(col(AccessToken.token_hash) == bindparam("token_hash"), col(AccessToken.role) == TokenRole.applicant.value)
+)
 _RESULTS = HotSelect(
     sa_select(
         col(EligibilityResult.rule),
@@ -167,13 +178,43 @@ def application_status(
         found = _HEAD_BY_ID.rows(connection, app_id=application_id)
     else:
         found = _HEAD_BY_REFERENCE.rows(connection, reference=(reference or "").strip().upper())
-    head = found[0] if found else None
-    if head is None:
+    if not found:
         raise NotFound(
             en=f"no application with reference {reference!r}",
             fr=f"aucune demande portant la référence {reference!r}",
             field="reference",
         )
+    return _status(connection, found[0], lang)
+
+
+def own_application_status(
+    connection: Connection,
+    *,
+    token_hash: str,
+    reference: str,
+    lang: Lang | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[int, StatusView] | None:
+    """The application an applicant token opens, and its status; None unless the token is a live applicant's.
+
+    Any ``reference`` but the token's own is not found, as if it did not exist.
+    """
+    found = _HEAD_BY_TOKEN.rows(connection, token_hash=token_hash)
+    if not found:
+        return None
+    *head, expires_at, revoked_at = found[0]
+    if revoked_at is not None or expires_at <= (now or utcnow()):
+        return None
+    if reference.strip().upper() != head[1]:
+        raise NotFound(
+            en=f"no application with reference {reference!r}",
+            fr=f"aucune demande portant la référence {reference!r}",
+            field="reference",
+        )
+    return int(head[0]), _status(connection, tuple(head), lang)
+
+
+def _status(connection: Connection, head: tuple[Any, ...], lang: Lang | None) -> StatusView:
     (
         app_id,
         app_reference,
