@@ -15,8 +15,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from api.routes.common import chosen_lang
+from grants.db import unit_of_work
 from grants.errors import Lang
-from grants.web_sessions import SignedIn
+from grants.web_sessions import SignedIn, remember_lang
 from web.texts import APPLICANT, COMMON
 from web.texts_manager import MANAGER
 from web.texts_reviewer import REVIEWER
@@ -60,15 +62,24 @@ def pick_lang(request: Request, signed_in: SignedIn | None = None, default: Lang
         return "fr" if asked == "fr" else "en"
     if signed_in is not None and signed_in.lang is not None:
         return signed_in.lang
-    if default is not None:
-        return default
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("fr"):
-            return "fr"
-        if tag.startswith("en"):
-            return "en"
-    return "en"
+    return default or chosen_lang(request, None)
+
+
+def asked_lang(request: Request, signed_in: SignedIn) -> Lang | None:
+    """The language ``?lang=`` picks, kept for the rest of the session; else the session's earlier choice."""
+    asked = request.query_params.get("lang")
+    if asked not in ("fr", "en"):
+        return signed_in.lang
+    lang: Lang = "fr" if asked == "fr" else "en"
+    if lang != signed_in.lang:
+        with unit_of_work() as session:
+            remember_lang(session, signed_in, lang)
+    return lang
+
+
+def session_lang(request: Request, signed_in: SignedIn) -> Lang:
+    """``?lang=`` (kept for the session), else the session's choice, else the browser's languages."""
+    return asked_lang(request, signed_in) or pick_lang(request, signed_in)
 
 
 def render(

@@ -18,26 +18,14 @@ from grants.errors import DomainError, Lang
 from grants.milestones import NARRATIVE_LIMIT, OPEN, sign_agreement, submit_report
 from grants.models import TokenRole
 from grants.portal import ApplicantView, applicant_view, notice_file
-from grants.web_sessions import SignedIn, remember_lang
+from grants.web_sessions import SignedIn
 from scoring.reporting import INDICATORS
-from web.pages import redirect, render, text
+from web.pages import asked_lang, redirect, render, text
 from web.security import checked_form, field, signed_in_as
 
 router = APIRouter(prefix="/applicant", include_in_schema=False)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DONE = {"signed": "done_signed", "report": "done_report"}
-
-
-def _lang(request: Request, signed_in: SignedIn) -> Lang | None:
-    """The language the applicant asked for (kept for the session), else None: the application's own."""
-    asked = request.query_params.get("lang")
-    if asked in ("fr", "en"):
-        lang: Lang = "fr" if asked == "fr" else "en"
-        if lang != signed_in.lang:
-            with unit_of_work() as session:
-                remember_lang(session, signed_in, lang)
-        return lang
-    return signed_in.lang
 
 
 def _view(signed_in: SignedIn, lang: Lang | None) -> ApplicantView:
@@ -84,7 +72,7 @@ def _page(
 @router.get("", response_class=HTMLResponse)
 def status_page(request: Request) -> Response:
     signed_in = signed_in_as(request, TokenRole.applicant)
-    return _page(request, signed_in, _view(signed_in, _lang(request, signed_in)))
+    return _page(request, signed_in, _view(signed_in, asked_lang(request, signed_in)))
 
 
 @router.get("/notices/{notice_id}")

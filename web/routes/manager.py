@@ -39,9 +39,9 @@ from grants.lifecycle import STATUS_NAMES
 from grants.models import ApplicationStatus, Call, StageRun, TokenRole
 from grants.settings import get_settings
 from grants.stage_runs import get_run
-from grants.web_sessions import SignedIn, remember_lang
+from grants.web_sessions import SignedIn
 from scoring.reporting import CHART_FILES, ReportData, draw_chart, write_workbook
-from web.pages import TEXT, pick_lang, redirect, render, text
+from web.pages import TEXT, pick_lang, redirect, render, session_lang, text
 from web.security import checked_form, field, signed_in_as, upload
 from workflows.report import gather
 
@@ -70,15 +70,6 @@ HIDDEN_RESULT = ("problem_en", "problem_fr", "error")  # told as the problem, no
 _log = logging.getLogger("grants.web")
 # matplotlib's drawing is not thread-safe, and a dashboard asks for its charts all at once.
 _DRAWING = threading.Lock()
-
-
-def _lang(request: Request, signed_in: SignedIn) -> Lang:
-    """``?lang=`` (kept for the session), else the session's choice, else the browser's languages."""
-    asked = request.query_params.get("lang")
-    if asked in ("fr", "en") and asked != signed_in.lang:
-        with unit_of_work() as session:
-            remember_lang(session, signed_in, "fr" if asked == "fr" else "en")
-    return pick_lang(request, signed_in)
 
 
 def _lang_query(request: Request) -> str:
@@ -206,7 +197,7 @@ def _rows(values: Mapping[str, Any], lang: Lang, *, hidden: tuple[str, ...] = ()
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: uuid.UUID) -> Response:
     signed_in = signed_in_as(request, TokenRole.manager)
-    lang = _lang(request, signed_in)
+    lang = session_lang(request, signed_in)
     with read_only() as session:
         run = get_run(session, str(run_id))
         call = session.get(Call, run.call_id) if run.call_id is not None else None
@@ -237,7 +228,7 @@ def run_page(request: Request, run_id: uuid.UUID) -> Response:
 @router.get("", response_class=HTMLResponse)
 def calls_page(request: Request) -> Response:
     signed_in = signed_in_as(request, TokenRole.manager)
-    lang = _lang(request, signed_in)
+    lang = session_lang(request, signed_in)
     with read_only() as session:
         calls = list_calls(session)
     return _page(request, "manager_calls.html", signed_in, lang, title_key="mg_calls_title", context={"calls": calls})
@@ -278,7 +269,7 @@ def _dashboard_page(
 @router.get("/calls/{call_code}", response_class=HTMLResponse)
 def call_page(request: Request, call_code: CallCode) -> Response:
     signed_in = signed_in_as(request, TokenRole.manager)
-    return _dashboard_page(request, signed_in, _lang(request, signed_in), call_code)
+    return _dashboard_page(request, signed_in, session_lang(request, signed_in), call_code)
 
 
 def _choice(form: FormData, name: str, allowed: tuple[str, ...], field_id: str) -> str:
@@ -466,7 +457,7 @@ def _round_page(
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(request: Request, round_id: RoundId) -> Response:
     signed_in = signed_in_as(request, TokenRole.manager)
-    return _round_page(request, signed_in, _lang(request, signed_in), round_id)
+    return _round_page(request, signed_in, session_lang(request, signed_in), round_id)
 
 
 @router.post("/rounds/{round_id}/approve", response_class=HTMLResponse)

@@ -36,8 +36,8 @@ from grants.portal import (
 )
 from grants.review_drafts import FieldErrors, ReviewForm, ReviewRefused, find_draft, form_of, save_draft, submit_review
 from grants.reviews import COMMENT_LIMIT
-from grants.web_sessions import SignedIn, remember_lang
-from web.pages import TEXT, pick_lang, redirect, render, text
+from grants.web_sessions import SignedIn
+from web.pages import TEXT, pick_lang, redirect, render, session_lang, text
 from web.security import checked_form, field, signed_in_as
 
 router = APIRouter(prefix="/reviewer", include_in_schema=False)
@@ -46,15 +46,6 @@ LIST_DONE = {"conflict": "rv_done_conflict", "submitted": "rv_done_submitted"}
 PROPOSAL_DONE = {"draft": "rv_done_draft", "submitted": "rv_done_submitted"}
 REASON_LIMIT = 2000  # as the API's ConflictIn
 FORM_ERROR = "form"  # errors about the whole review (the deadline), not one field
-
-
-def _lang(request: Request, signed_in: SignedIn) -> Lang:
-    """?lang= (kept for the session), else the session's choice, else the browser's languages."""
-    asked = request.query_params.get("lang")
-    if asked in ("fr", "en") and asked != signed_in.lang:
-        with unit_of_work() as session:
-            remember_lang(session, signed_in, "fr" if asked == "fr" else "en")
-    return pick_lang(request, signed_in)
 
 
 def _reviewer_id(signed_in: SignedIn) -> int:
@@ -94,7 +85,7 @@ def _progress(info: AssignmentInfo, call: Call, lang: Lang) -> list[str]:
 @router.get("", response_class=HTMLResponse)
 def assignments_page(request: Request) -> Response:
     signed_in = signed_in_as(request, TokenRole.reviewer)
-    lang = _lang(request, signed_in)
+    lang = session_lang(request, signed_in)
     with read_only() as session:
         assignments = reviewer_assignments(session, reviewer_id=_reviewer_id(signed_in), lang=lang)
         call = reviewer_call(session, _reviewer_id(signed_in))
@@ -264,7 +255,7 @@ def _proposal_page(
 @router.get("/proposals/{reference}", response_class=HTMLResponse)
 def proposal_page(request: Request, reference: Reference) -> Response:
     signed_in = signed_in_as(request, TokenRole.reviewer)
-    lang = _lang(request, signed_in)
+    lang = session_lang(request, signed_in)
     return _proposal_page(request, signed_in, lang, _load(signed_in, reference, lang))
 
 
@@ -354,7 +345,7 @@ def _proposal(signed_in: SignedIn, reference: str, lang: Lang) -> ProposalView:
 @router.get("/proposals/{reference}/conflict", response_class=HTMLResponse)
 def conflict_page(request: Request, reference: Reference) -> Response:
     signed_in = signed_in_as(request, TokenRole.reviewer)
-    lang = _lang(request, signed_in)
+    lang = session_lang(request, signed_in)
     return _conflict_page(request, signed_in, lang, _proposal(signed_in, reference, lang))
 
 
