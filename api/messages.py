@@ -261,8 +261,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Start `grants worker` on each worker machine.",
     ),
     "serve.starting": (
-        "API sur http://{host}:{port}/api/v1 (documentation : http://{host}:{port}/docs). Ctrl+C pour arrêter.",
-        "API on http://{host}:{port}/api/v1 (documentation: http://{host}:{port}/docs). Ctrl+C to stop.",
+        "Pages web sur http://{host}:{port}/, API sur http://{host}:{port}/api/v1 "
+        "(documentation : http://{host}:{port}/docs). Ctrl+C pour arrêter.",
+        "Web pages on http://{host}:{port}/, API on http://{host}:{port}/api/v1 "
+        "(documentation: http://{host}:{port}/docs). Ctrl+C to stop.",
     ),
 }
 
