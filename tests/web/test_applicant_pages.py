@@ -81,3 +81,9 @@ def test_applicant_signs_then_reports_with_messages_beside_the_fields(
     with unit_of_work(engine) as session:
         reports = session.exec(select(MilestoneReport)).all()
         assert [(r.narrative, r.indicators) for r in reports] == [("Twelve sessions held.", {code: 12})]
+
+
+def test_home_page_links_keep_the_language_picked(client: TestClient) -> None:
+    french = client.get("/?lang=fr")
+    assert '<a href="/applicant/sign-in?lang=fr">Organismes demandeurs</a>' in french.text
+    assert '<a href="/applicant/sign-in">Applicant organizations</a>' in client.get("/").text
