@@ -1,4 +1,4 @@
-"""What a fund manager's dashboard shows of a call: stages, reviewers' progress, ranking, runs and rounds.
+"""What a fund manager's dashboard shows of a call: stages, reviewers' progress, ranking, runs, rounds and reports.
 
 Read models only: they gather what the other services already decide (``call_overview``,
 ``list_conflicts``, ``ranking``), and add the few views no service gave yet.
@@ -6,17 +6,19 @@ Read models only: they gather what the other services already decide (``call_ove
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import Select, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from grants.awards import get_round
 from grants.calls import get_call
 from grants.conflicts import ConflictView, list_conflicts
+from grants.errors import NotFound
 from grants.lifecycle import STATUS_NAMES
 from grants.models import (
     Application,
@@ -24,6 +26,9 @@ from grants.models import (
     AwardRound,
     Call,
     Conflict,
+    Milestone,
+    MilestoneReport,
+    Organization,
     Review,
     ReviewDraft,
     Reviewer,
@@ -206,6 +211,85 @@ def round_call(session: Session, *, round_id: int) -> tuple[AwardRound, Call]:
 
 
 @dataclass(frozen=True)
+class ReportLine:
+    """A milestone report, with what a manager needs to decide it: the project and the milestone it is for."""
+
+    report_id: int
+    call_code: str
+    reference: str
+    organization: str
+    sequence: int
+    kind: str  # signing | interim | final
+    due_date: dt.date
+    amount_cents: int
+    milestone_status: str
+    submitted_at: dt.datetime
+    narrative: str
+    indicators: dict[str, int]  # indicator code -> count, as the applicant gave them
+    status: str  # submitted | accepted | returned
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_reason: str | None
+
+
+def _report_query() -> Select[MilestoneReport, Milestone, str, str, str]:
+    return (
+        sa_select(
+            MilestoneReport,
+            Milestone,
+            col(Application.reference),
+            col(Organization.legal_name),
+            col(Call.code),
+        )
+        .join(Milestone, col(Milestone.id) == col(MilestoneReport.milestone_id))
+        .join(Application, col(Application.id) == col(Milestone.application_id))
+        .join(Organization, col(Organization.id) == col(Application.organization_id))
+        .join(Call, col(Call.id) == col(Application.call_id))
+    )
+
+
+def _report_line(
+    report: MilestoneReport, milestone: Milestone, reference: str, organization: str, code: str
+) -> ReportLine:
+    return ReportLine(
+        report_id=report.id or 0,
+        call_code=code,
+        reference=reference,
+        organization=organization,
+        sequence=milestone.sequence,
+        kind=milestone.kind,
+        due_date=milestone.due_date,
+        amount_cents=milestone.amount_cents,
+        milestone_status=milestone.status,
+        submitted_at=report.submitted_at,
+        narrative=report.narrative,
+        indicators={str(k): int(v) for k, v in report.indicators.items()},
+        status=report.status,
+        decided_by=report.decided_by,
+        decided_at=report.decided_at,
+        decision_reason=report.decision_reason,
+    )
+
+
+def reports_waiting(session: Session, *, call: Call) -> list[ReportLine]:
+    """The call's milestone reports waiting for a manager's decision, the longest waiting first."""
+    rows = session.execute(
+        _report_query()
+        .where(col(Application.call_id) == call.id, col(MilestoneReport.status) == "submitted")
+        .order_by(col(MilestoneReport.submitted_at), col(MilestoneReport.id))
+    ).all()
+    return [_report_line(*row) for row in rows]
+
+
+def milestone_report(session: Session, *, report_id: int) -> ReportLine:
+    """One milestone report, decided or not (NotFound for an unknown report)."""
+    row = session.execute(_report_query().where(col(MilestoneReport.id) == report_id)).one_or_none()
+    if row is None:
+        raise NotFound(en=f"no report {report_id}", fr=f"aucun rapport {report_id}", field="report")
+    return _report_line(*row)
+
+
+@dataclass(frozen=True)
 class Dashboard:
     call: Call
     stages: StageTable
@@ -215,6 +299,7 @@ class Dashboard:
     ranking: dict[str, list[RankedApplication]]  # stream code -> its ranking, best first
     runs: list[StageRun]
     rounds: list[AwardRound]
+    reports: list[ReportLine]  # milestone reports waiting for a decision, the longest waiting first
 
 
 def dashboard(session: Session, *, call_code: str) -> Dashboard:
@@ -236,4 +321,5 @@ def dashboard(session: Session, *, call_code: str) -> Dashboard:
         ranking=by_stream,
         runs=recent_runs(session, call=call),
         rounds=call_rounds(session, call=call),
+        reports=reports_waiting(session, call=call),
     )

@@ -1,7 +1,8 @@
-"""The managers' dashboard read models: stage table, reviewers' progress, ranking, runs and rounds."""
+"""The managers' dashboard read models: stage table, reviewers' progress, ranking, runs, rounds and reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -14,17 +15,21 @@ from grants.dashboard import (
     StreamName,
     dashboard,
     list_calls,
+    milestone_report,
     ranked_applications,
     recent_runs,
+    reports_waiting,
     review_progress,
     round_call,
     stage_table,
 )
 from grants.db import read_only, unit_of_work
 from grants.errors import NotFound
+from grants.milestones import decide_report, sign_agreement, submit_report
 from grants.models import Application, ApplicationStatus, Assignment, Moderation, Review, ReviewDraft, Reviewer
 from grants.stage_runs import start_run
 from grants.status import StageCount
+from scoring.reporting import INDICATORS
 from tests.api.world import World, build_world, open_call_toml
 
 S = ApplicationStatus
@@ -142,3 +147,63 @@ def test_dashboard_gathers_the_call_in_one_read(engine: Engine, world: World) ->
 def test_dashboard_of_an_unknown_call_is_not_found(engine: Engine, world: World) -> None:
     with read_only(engine) as session, pytest.raises(NotFound):
         dashboard(session, call_code="nope-2030")
+
+
+def _submitted_report(engine: Engine, reference: str) -> int:
+    with unit_of_work(engine) as session:
+        sign_agreement(session, reference=reference, actor="setup")
+    with unit_of_work(engine) as session:
+        report = submit_report(
+            session,
+            reference=reference,
+            narrative="Twelve sessions held.\nFour partners joined.",
+            indicators={"awareness_sessions_held": 12},
+            known_indicators=INDICATORS,
+            actor="setup",
+            now=dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC),
+        )
+        return report.id or 0
+
+
+def test_reports_waiting_are_the_calls_submitted_reports_with_their_milestone(engine: Engine, world: World) -> None:
+    with unit_of_work(engine) as session:
+        save_call(session, spec=parse_call_text(open_call_toml("other-2026", "OTH-2026")), actor="setup")
+    report_id = _submitted_report(engine, world.own)
+
+    with read_only(engine) as session:
+        waiting = reports_waiting(session, call=get_call(session, "csf-2026"))
+        elsewhere = reports_waiting(session, call=get_call(session, "other-2026"))
+        board = dashboard(session, call_code="csf-2026")
+
+    assert [
+        (r.report_id, r.call_code, r.reference, r.organization, r.sequence, r.kind, r.due_date, r.amount_cents,
+         r.milestone_status, r.submitted_at, r.narrative, r.indicators, r.status, r.decided_by)
+        for r in waiting
+    ] == [
+        (report_id, "csf-2026", world.own, "Ottawa Survivors Network", 2, "interim", dt.date(2027, 1, 1), 2_083_334,
+         "submitted", dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC), "Twelve sessions held.\nFour partners joined.",
+         {"awareness_sessions_held": 12}, "submitted", None)
+    ]  # fmt: skip
+    assert elsewhere == []
+    assert board.reports == waiting
+
+
+def test_a_decided_report_no_longer_waits_but_can_still_be_read(engine: Engine, world: World) -> None:
+    report_id = _submitted_report(engine, world.own)
+    with unit_of_work(engine) as session:
+        decide_report(session, report_id=report_id, accept=True, reason="Complete.", manager="Mina Manager")
+
+    with read_only(engine) as session:
+        waiting = reports_waiting(session, call=get_call(session, "csf-2026"))
+        report = milestone_report(session, report_id=report_id)
+        with pytest.raises(NotFound):
+            milestone_report(session, report_id=report_id + 1)
+
+    assert waiting == []
+    assert (report.status, report.milestone_status, report.decided_by, report.decision_reason) == (
+        "accepted",
+        "paid",
+        "Mina Manager",
+        "Complete.",
+    )
+    assert report.decided_at is not None

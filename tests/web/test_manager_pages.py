@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
@@ -15,9 +16,11 @@ from grants.calls import get_call
 from grants.callspec import parse_call_text
 from grants.db import read_only, unit_of_work
 from grants.lifecycle import STATUS_NAMES
-from grants.models import AwardRound, StageRun
+from grants.milestones import decide_report, sign_agreement, submit_report
+from grants.models import Application, AwardRound, Milestone, MilestoneReport, StageRun
 from grants.stage_runs import finish_run
 from grants.status import call_overview
+from scoring.reporting import INDICATORS
 from tests.api.world import FakeLauncher, World, open_call_toml
 from tests.web.forms import csrf_of, sign_in
 
@@ -436,3 +439,204 @@ def test_unknown_call_is_a_404_page(client: TestClient, world: World) -> None:
 
     assert answer.status_code == 404
     assert "no call with code &#39;nope-2030&#39;" in answer.text
+
+
+# --- milestone reports -----------------------------------------------------------------------------------------
+
+REPORTED = {"awareness_sessions_held": 12, "justice_sector_trainings": 3}  # not in INDICATORS' order
+SUBMITTED_AT = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
+
+
+def submitted_report(reference: str, *, narrative: str = "Twelve sessions held.\nFour partners joined.") -> int:
+    """The funded project signs its agreement and submits the report of its first reporting milestone."""
+    with unit_of_work() as session:
+        sign_agreement(session, reference=reference, actor="setup")
+    with unit_of_work() as session:
+        report = submit_report(
+            session,
+            reference=reference,
+            narrative=narrative,
+            indicators=REPORTED,
+            known_indicators=INDICATORS,
+            actor="setup",
+            now=SUBMITTED_AT,
+        )
+        return report.id or 0
+
+
+def report_state(report_id: int) -> tuple[str, str, str | None, str | None]:
+    """The report's status, its milestone's status, who decided it and the reason given."""
+    with read_only() as session:
+        report = session.get(MilestoneReport, report_id)
+        assert report is not None
+        milestone = session.get(Milestone, report.milestone_id)
+        assert milestone is not None
+        return report.status, milestone.status, report.decided_by, report.decision_reason
+
+
+def report_milestone(report_id: int) -> Milestone:
+    with read_only() as session:
+        report = session.get(MilestoneReport, report_id)
+        assert report is not None
+        milestone = session.get(Milestone, report.milestone_id)
+        assert milestone is not None
+        return milestone
+
+
+def test_dashboard_lists_the_reports_waiting_for_a_decision(client: TestClient, world: World) -> None:
+    sign_in(client, "manager", world.tokens["manager"])
+    before = client.get(DASHBOARD).text
+    report_id = submitted_report(world.own)
+    milestone = report_milestone(report_id)
+
+    page = client.get(DASHBOARD).text
+
+    assert '<p id="no-reports">No reports waiting for a decision.</p>' in before
+    assert "milestone-reports" not in tables(before)
+    assert '<li><a href="#milestone-reports-heading">Reports waiting for a decision</a></li>' in page
+    assert '<h2 id="milestone-reports-heading">Reports waiting for a decision</h2>' in page
+    assert (milestone.sequence, milestone.kind, milestone.due_date, milestone.amount_cents) == (
+        2,
+        "interim",
+        dt.date(2027, 1, 1),
+        2_083_334,
+    )
+    assert tables(page)["milestone-reports"] == [
+        ["Application", "Organization", "Milestone", "Due date", "Payment", "Submitted"],
+        [world.own, "Ottawa Survivors Network", "2 — Interim report", "January 1, 2027", "$20,833.34",
+         "November 20, 2026 at 10:30 a.m."],
+    ]  # fmt: skip
+    assert (
+        f'<a href="/manager/reports/{report_id}">{world.own}<span class="visually-hidden"> — Milestone 2</span>' in page
+    )
+    assert "No reports waiting for a decision." not in page
+
+
+def test_accepting_a_report_through_its_form_releases_the_payment(client: TestClient, world: World) -> None:
+    report_id = submitted_report(world.own)
+    sign_in(client, "manager", world.tokens["manager"])
+    url = f"/manager/reports/{report_id}"
+    action = f"{url}/decision"
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    assert '<h1>Report for milestone 2 <span class="reference">CSF-2026-00003</span></h1>' in page.text
+    assert '<dd id="report-status">Waiting for a decision</dd>' in page.text
+    assert '<button type="submit">Accept the report (releases the payment)</button>' in page.text
+    assert '<button type="submit" class="secondary">Return the report</button>' in page.text
+    assert '<label for="return-reason">Reason for returning it (required)</label>' in page.text
+
+    answer = client.post(
+        action, data={"csrf_token": form_csrf(page.text, action), "decision": "accept"}, follow_redirects=False
+    )
+
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"{url}?done=report-accepted"
+    assert report_state(report_id) == ("accepted", "paid", "Mina Manager", None)
+    assert report_milestone(report_id).paid_at is not None
+    decided = client.get(answer.headers["location"]).text
+    assert "The report is accepted; its payment is released." in decided
+    assert '<dd id="report-status">Accepted</dd>' in decided
+    assert '<dd id="milestone-status">Paid</dd>' in decided
+    assert '<p id="decision-note">This report has been decided; it can no longer change.</p>' in decided
+    assert '<form method="post" action="' + action not in decided
+    assert "Accept the report" not in decided
+    assert '<p id="no-reports">No reports waiting for a decision.</p>' in client.get(DASHBOARD).text
+
+
+def test_returning_a_report_without_a_reason_is_shown_beside_the_field_and_changes_nothing(
+    client: TestClient, world: World
+) -> None:
+    report_id = submitted_report(world.own)
+    sign_in(client, "manager", world.tokens["manager"])
+    action = f"/manager/reports/{report_id}/decision"
+    token = form_csrf(client.get(f"/manager/reports/{report_id}").text, action)
+
+    answer = client.post(action, data={"csrf_token": token, "decision": "return", "reason": "   "})
+
+    assert answer.status_code == 422
+    assert '<li><a href="#return-reason">a reason is required</a></li>' in answer.text
+    error = re.search(r'<p class="field-error" id="return-reason-error">(.*?)</p>', answer.text, re.S)
+    assert error is not None and error.group(1).endswith("a reason is required")
+    assert 'required aria-describedby="return-reason-hint return-reason-error" aria-invalid="true">' in answer.text
+    assert report_state(report_id) == ("submitted", "submitted", None, None)
+
+
+def test_returning_a_report_with_a_reason_sends_it_back(client: TestClient, world: World) -> None:
+    with unit_of_work() as session:
+        app = session.exec(select(Application).where(Application.reference == world.own)).one()
+        interim = session.exec(
+            select(Milestone).where(Milestone.application_id == app.id, Milestone.sequence == 2)
+        ).one()
+        interim.due_date = dt.date(2026, 8, 1)  # already past: the returned report is late
+        session.add(interim)
+    report_id = submitted_report(world.own)
+    sign_in(client, "manager", world.tokens["manager"])
+    action = f"/manager/reports/{report_id}/decision"
+    token = form_csrf(client.get(f"/manager/reports/{report_id}").text, action)
+
+    answer = client.post(
+        action,
+        data={"csrf_token": token, "decision": "return", "reason": " Give the count of <partners>. "},
+        follow_redirects=False,
+    )
+
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/manager/reports/{report_id}?done=report-returned"
+    assert report_state(report_id) == ("returned", "overdue", "Mina Manager", "Give the count of <partners>.")
+    assert report_milestone(report_id).paid_at is None
+    returned = client.get(answer.headers["location"]).text
+    assert "The report is returned to the applicant." in returned
+    assert '<dd id="report-status">Returned to the applicant</dd>' in returned
+    assert '<dd id="milestone-status">Overdue</dd>' in returned
+    assert '<dd class="prose" id="decision-reason">Give the count of &lt;partners&gt;.</dd>' in returned
+    assert "Return the report</button>" not in returned
+
+
+def test_a_report_decision_without_its_csrf_token_is_refused(client: TestClient, world: World) -> None:
+    report_id = submitted_report(world.own)
+    sign_in(client, "manager", world.tokens["manager"])
+
+    missing = client.post(f"/manager/reports/{report_id}/decision", data={"decision": "accept"})
+    wrong = client.post(f"/manager/reports/{report_id}/decision", data={"decision": "accept", "csrf_token": "x" * 43})
+
+    assert (missing.status_code, wrong.status_code) == (403, 403)
+    assert "The form has expired or did not come from this site." in missing.text
+    assert report_state(report_id) == ("submitted", "submitted", None, None)
+
+
+def test_a_decided_report_cannot_be_decided_again(client: TestClient, world: World) -> None:
+    report_id = submitted_report(world.own)
+    sign_in(client, "manager", world.tokens["manager"])
+    action = f"/manager/reports/{report_id}/decision"
+    token = form_csrf(client.get(f"/manager/reports/{report_id}").text, action)
+    with unit_of_work() as session:  # another manager decided it meanwhile
+        decide_report(session, report_id=report_id, accept=True, reason="", manager="Otto Other")
+
+    answer = client.post(action, data={"csrf_token": token, "decision": "return", "reason": "Too late."})
+
+    assert answer.status_code == 409
+    assert f"<strong>Decision refused:</strong> report {report_id} was already accepted" in answer.text
+    assert '<dd id="report-status">Accepted</dd>' in answer.text
+    assert "Return the report</button>" not in answer.text
+    assert report_state(report_id) == ("accepted", "paid", "Otto Other", None)
+    assert client.get("/manager/reports/999999").status_code == 404
+
+
+def test_french_report_page_names_the_indicators_in_french(client: TestClient, world: World) -> None:
+    report_id = submitted_report(world.own, narrative="Douze séances tenues.\n<b>Quatre</b> partenaires.")
+    sign_in(client, "manager", world.tokens["manager"])
+
+    page = client.get(f"/manager/reports/{report_id}?lang=fr").text
+
+    assert '<html lang="fr">' in page
+    assert tables(page)["indicators"] == [
+        ["Indicateur", "Nombre"],
+        ["Séances de formation offertes au secteur de la justice", "3"],
+        ["Séances de sensibilisation tenues auprès de groupes à risque", "12"],
+    ]
+    assert "Training sessions delivered to the justice sector" not in page
+    assert '<p class="prose" id="narrative">Douze séances tenues.\n&lt;b&gt;Quatre&lt;/b&gt; partenaires.</p>' in page
+    assert '<dd id="milestone">2 — Rapport d&#39;étape</dd>' in page
+    assert '<button type="submit">Accepter le rapport (libère le versement)</button>' in page
+    assert '<button type="submit" class="secondary">Renvoyer le rapport</button>' in page
+    assert '<label for="return-reason">Motif du renvoi (obligatoire)</label>' in page

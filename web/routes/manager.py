@@ -1,9 +1,11 @@
-"""The fund managers' pages: the calls, a call's dashboard, its stage runs and award rounds.
+"""The fund managers' pages: the calls, a call's dashboard, its stage runs, award rounds and milestone reports.
 
 Every stage starts from a form on the dashboard and runs in the background (the launcher);
 the browser goes to the run's page, which tells where the run stands each time it is loaded.
 A round is approved from its page, by a manager other than the one who ran it: the button
 is not offered to that manager, and the rule in ``approve_round`` refuses it anyway.
+A milestone report waiting for a decision is accepted (its payment is released) or returned
+with a reason from its page; ``decide_report`` is the rule, as in the JSON API.
 """
 
 from __future__ import annotations
@@ -31,24 +33,33 @@ from api.routes.public import CallCode
 from grants.awards import approve_round, round_decisions
 from grants.calls import get_call, streams_by_code
 from grants.conflicts import RULE_NAMES
-from grants.dashboard import dashboard, list_calls, round_call
+from grants.dashboard import dashboard, list_calls, milestone_report, round_call
 from grants.db import read_only, unit_of_work
 from grants.errors import DomainError, InvalidInput, Lang, NotFound
-from grants.i18n import format_datetime, format_money
+from grants.i18n import format_date, format_datetime, format_money
 from grants.lifecycle import STATUS_NAMES
+from grants.milestones import decide_report
 from grants.models import ApplicationStatus, Call, StageRun, TokenRole
 from grants.settings import get_settings
 from grants.stage_runs import get_run
 from grants.web_sessions import SignedIn
-from scoring.reporting import CHART_FILES, ReportData, draw_chart, write_workbook
+from scoring.reporting import CHART_FILES, INDICATORS, ReportData, draw_chart, write_workbook
 from web.pages import TEXT, pick_lang, redirect, render, session_lang, text
 from web.security import checked_form, field, signed_in_as, upload
 from workflows.report import gather
 
 router = APIRouter(prefix="/manager", include_in_schema=False)
 RoundId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DONE = {"started": "mg_done_started", "approved": "mg_done_approved"}
+DONE = {
+    "started": "mg_done_started",
+    "approved": "mg_done_approved",
+    "report-accepted": "mg_done_report_accepted",
+    "report-returned": "mg_done_report_returned",
+}
+REPORT_DECISIONS = {"accept": True, "return": False}  # a report form's ``decision`` -> decide_report's ``accept``
+REASON_LIMIT = 2000  # as the JSON API allows
 # The stages a dashboard form starts, and the prefix of its fields' ids (errors name those ids).
 FORMS = {
     "intake": "intake",
@@ -100,6 +111,9 @@ def _helpers(lang: Lang) -> dict[str, Callable[..., str]]:
         shown = f"{value:.2f}"
         return shown.replace(".", ",") if lang == "fr" else shown
 
+    def day(date: dt.date | None) -> str:
+        return format_date(date, lang) if date is not None else "—"
+
     def money(cents: int) -> str:
         return format_money(cents, lang)
 
@@ -117,6 +131,7 @@ def _helpers(lang: Lang) -> dict[str, Callable[..., str]]:
 
     return {
         "when": when,
+        "day": day,
         "score": score,
         "money": money,
         "stage_name": stage_name,
@@ -510,3 +525,109 @@ async def round_notices(request: Request, round_id: RoundId) -> Response:
         call_code=code,
     )
     return redirect(f"/manager/runs/{started.run_id}?done=started")
+
+
+# --- milestone reports -----------------------------------------------------------------------------------------
+
+
+def _report_page(
+    request: Request,
+    signed_in: SignedIn,
+    lang: Lang,
+    report_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    refusal: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    with read_only() as session:
+        line = milestone_report(session, report_id=report_id)
+    pick = 1 if lang == "fr" else 2
+    # The strategy's order; a code no longer in INDICATORS (renamed since) shows as itself.
+    indicators = [(INDICATORS[code][pick], line.indicators[code]) for code in INDICATORS if code in line.indicators]
+    indicators += [(code, count) for code, count in line.indicators.items() if code not in INDICATORS]
+    return _page(
+        request,
+        "manager_report.html",
+        signed_in,
+        lang,
+        title_key="mg_report_title",
+        status_code=status_code,
+        context={
+            "title": text(lang, "mg_report_for").format(n=line.sequence),
+            "line": line,
+            "indicators": indicators,
+            "open": line.status == "submitted",
+            "refusal": refusal,
+            "reason_limit": REASON_LIMIT,
+            "errors": errors or {},
+            "values": values or {},
+        },
+    )
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(request: Request, report_id: ReportId) -> Response:
+    signed_in = signed_in_as(request, TokenRole.manager)
+    return _report_page(request, signed_in, session_lang(request, signed_in), report_id)
+
+
+@router.post("/reports/{report_id}/decision", response_class=HTMLResponse)
+async def decide(request: Request, report_id: ReportId) -> Response:
+    signed_in = await run_in_threadpool(signed_in_as, request, TokenRole.manager)
+    form = await checked_form(request, signed_in)
+    lang = pick_lang(request, signed_in)
+    decision = field(form, "decision", 10)
+    reason = field(form, "reason", REASON_LIMIT + 1)
+
+    def work() -> DomainError | None:
+        try:
+            if decision not in REPORT_DECISIONS:
+                raise InvalidInput(
+                    en="choose to accept or to return the report",
+                    fr="choisissez d'accepter ou de renvoyer le rapport",
+                    field="decision",
+                )
+            if len(reason) > REASON_LIMIT:
+                raise InvalidInput(
+                    en=f"longer than {REASON_LIMIT} characters", fr=f"dépasse {REASON_LIMIT} caractères", field="reason"
+                )
+            with unit_of_work() as session:
+                decide_report(
+                    session,
+                    report_id=report_id,
+                    accept=REPORT_DECISIONS[decision],
+                    reason=reason,
+                    manager=signed_in.principal.name,
+                )
+        except NotFound:
+            raise
+        except DomainError as error:
+            return error
+        return None
+
+    error = await run_in_threadpool(work)
+    if error is None:
+        done = "report-accepted" if REPORT_DECISIONS[decision] else "report-returned"
+        return redirect(f"/manager/reports/{report_id}?done={done}")
+    if isinstance(error, InvalidInput) and error.field == "reason":
+        return await run_in_threadpool(
+            _report_page,
+            request,
+            signed_in,
+            lang,
+            report_id,
+            errors={"return-reason": error.message(lang)},
+            values={"reason": reason},
+            status_code=422,
+        )
+    return await run_in_threadpool(
+        _report_page, request, signed_in, lang, report_id, refusal=error.message(lang), status_code=domain_status(error)
+    )
+
+
+@router.get("/reports/{report_id}/decision")
+def decision_form(request: Request, report_id: ReportId) -> Response:
+    """The decision's address asked for with GET (the language link of a form shown again): the report's page."""
+    return redirect(f"/manager/reports/{report_id}{_lang_query(request)}")
