@@ -6,10 +6,12 @@ Prefect's ephemeral mode), then starts two uvicorn servers on loopback, one proc
 log off: the real app (``api.app:create_app``, its lifespan warms Prefect) and a bare FastAPI app
 whose async route returns a constant as large as a status answer (the floor: the same server and
 framework, the same bytes on the wire, no work; a sync route returning the same constant, and a
-15-byte constant, are measured too, for context). A second process loads each server in turn
-with --threads keep-alive connections for --duration seconds after --warmup seconds; the status
-route is ``GET /api/v1/applications/{reference}`` with each application's own bearer token,
-cycling through every application. Any answer other than 200 is an error: the run prints them
+15-byte constant, are measured too, for context). A second process loads them with --threads
+keep-alive connections: the floor and the status route take turns (--rounds slices of
+--duration/--rounds timed seconds each, after --warmup seconds, the order alternating), so that
+the machine's drift in speed during a run weighs on both alike. The status route is
+``GET /api/v1/applications/{reference}`` with each application's own bearer token, cycling
+through every application. Any answer other than 200 is an error: the run prints them
 and exits non-zero. Target: at least half the floor's throughput and p99 under 50 ms.
 Last line: rps=... floor_rps=... p50_ms=... p99_ms=... sync_floor_rps=... tiny_floor_rps=...
 """
@@ -310,6 +312,16 @@ def run_load(
     return load
 
 
+def merged(loads: list[Load]) -> Load:
+    """Several timed slices of one route's load as one."""
+    whole = Load(duration=sum(load.duration for load in loads))
+    for load in loads:
+        whole.latencies.extend(load.latencies)
+        whole.errors.update(load.errors)
+        whole.samples.extend(load.samples[: max(0, 5 - len(whole.samples))])
+    return whole
+
+
 def percentile(ordered: list[float], q: float) -> float:
     """Nearest-rank percentile of sorted values."""
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
@@ -367,8 +379,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=2_000)
     parser.add_argument("--threads", type=int, default=4, help="keep-alive connections of the load process")
-    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of load before the timed window")
-    parser.add_argument("--duration", type=float, default=8.0, help="seconds of timed load per server")
+    parser.add_argument("--warmup", type=float, default=0.5, help="seconds of load before each timed slice")
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds of timed load per route")
+    parser.add_argument("--rounds", type=int, default=4, help="turns the floor and the status route take")
     parser.add_argument("--seed", type=int, default=2026, help="order in which the applications are asked for")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -404,19 +417,30 @@ def main() -> None:
         wait_ready(servers[1], FLOOR_PATH, time.monotonic() + READY_TIMEOUT_S)
         print(f"floor ready: its constant is {size} bytes of JSON, like a status answer")
 
-        print(f"load: {args.threads} keep-alive connections, {args.warmup:g} s warm-up, {args.duration:g} s timed")
-        floor_load = run_load(floor_port, [(FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
-        floor = figures(floor_load)
-        print(f"  floor done: {floor.rps:.0f} requests/s")
-        sync_floor_load = run_load(floor_port, [(SYNC_FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
+        # The floor and the status route take turns, in --rounds slices each (order alternating), so that
+        # a drift in the machine's speed during the run weighs on both alike.
+        slice_s = args.duration / args.rounds
+        print(
+            f"load: {args.threads} keep-alive connections; floor and status route in turns, {args.rounds} x "
+            f"{slice_s:g} s timed each after {args.warmup:g} s of warm-up"
+        )
+        floor_slices: list[Load] = []
+        status_slices: list[Load] = []
+        for turn in range(args.rounds):
+            pair = [(floor_slices, floor_port, [(FLOOR_PATH, {})]), (status_slices, app_port, targets)]
+            for slices, port, paths in pair if turn % 2 == 0 else reversed(pair):
+                slices.append(run_load(port, paths, args.threads, args.warmup, slice_s))
+            print(
+                f"  turn {turn + 1}: floor {figures(floor_slices[-1]).rps:.0f}, "
+                f"status {figures(status_slices[-1]).rps:.0f} requests/s"
+            )
+        floor_load, status_load = merged(floor_slices), merged(status_slices)
+        floor, status = figures(floor_load), figures(status_load)
+        sync_floor_load = run_load(floor_port, [(SYNC_FLOOR_PATH, {})], args.threads, args.warmup, slice_s)
         sync_floor = figures(sync_floor_load)
-        print(f"  sync floor done: {sync_floor.rps:.0f} requests/s")
-        tiny_floor_load = run_load(floor_port, [(TINY_FLOOR_PATH, {})], args.threads, args.warmup, args.duration)
+        tiny_floor_load = run_load(floor_port, [(TINY_FLOOR_PATH, {})], args.threads, args.warmup, slice_s)
         tiny_floor = figures(tiny_floor_load)
-        print(f"  tiny floor done: {tiny_floor.rps:.0f} requests/s")
-        status_load = run_load(app_port, targets, args.threads, args.warmup, args.duration)
-        status = figures(status_load)
-        print(f"  status route done: {status.rps:.0f} requests/s")
+        print(f"  context: sync floor {sync_floor.rps:.0f}, tiny floor {tiny_floor.rps:.0f} requests/s")
 
         print(f"{'route':<44} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for label, row in (

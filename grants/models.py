@@ -35,6 +35,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
+    @staticmethod
+    def from_sqlite(value: str | None) -> dt.datetime | None:
+        """SQLite's stored text straight to UTC (for hot reads: one C call instead of SQLAlchemy's regex)."""
+        if value is None:
+            return None
+        moment = dt.datetime.fromisoformat(value)
+        return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

@@ -28,6 +28,7 @@ from grants.models import (
     RuleOutcome,
     Stream,
     TokenRole,
+    UTCDateTime,
     utcnow,
 )
 from grants.models import ApplicationStatus as S
@@ -137,21 +138,24 @@ _HEAD = (
 _HEAD_BY_ID = HotSelect(_HEAD.where(col(Application.id) == bindparam("app_id")))
 _HEAD_BY_REFERENCE = HotSelect(_HEAD.where(col(Application.reference) == bindparam("reference")))
 # The applicant's own application found from their token: the status route's token check and
-# first read in one query.
+# first read in one query; an expired or revoked token finds nothing.
 _HEAD_BY_TOKEN = HotSelect(
-    _HEAD.add_columns(col(AccessToken.expires_at), col(AccessToken.revoked_at))
-    .join(AccessToken, col(AccessToken.application_id) == col(Application.id))
-    .where(col(AccessToken.token_hash) == bindparam("token_hash"), col(AccessToken.role) == TokenRole.applicant.value)
+    _HEAD.join(AccessToken, col(AccessToken.application_id) == col(Application.id)).where(
+        col(AccessToken.token_hash) == bindparam("token_hash"),
+        col(AccessToken.role) == TokenRole.applicant.value,
+        col(AccessToken.revoked_at).is_(None),
+        col(AccessToken.expires_at) > bindparam("now", type_=UTCDateTime(timezone=True)),
+    )
 )
+# In the order the rules were applied; sorted here, since an ORDER BY costs SQLite a sort per request.
 _RESULTS = HotSelect(
     sa_select(
+        col(EligibilityResult.id),
         col(EligibilityResult.rule),
         col(EligibilityResult.outcome),
         col(EligibilityResult.reason_fr),
         col(EligibilityResult.reason_en),
-    )
-    .where(col(EligibilityResult.application_id) == bindparam("app_id"))
-    .order_by(col(EligibilityResult.id))
+    ).where(col(EligibilityResult.application_id) == bindparam("app_id"))
 )
 _EVENTS = HotSelect(
     sa_select(col(AuditEvent.action), col(AuditEvent.at), col(AuditEvent.to_state))
@@ -199,19 +203,17 @@ def own_application_status(
 
     Any ``reference`` but the token's own is not found, as if it did not exist.
     """
-    found = _HEAD_BY_TOKEN.rows(connection, token_hash=token_hash)
+    found = _HEAD_BY_TOKEN.rows(connection, token_hash=token_hash, now=now or utcnow())
     if not found:
         return None
-    *head, expires_at, revoked_at = found[0]
-    if revoked_at is not None or expires_at <= (now or utcnow()):
-        return None
+    head = found[0]
     if reference.strip().upper() != head[1]:
         raise NotFound(
             en=f"no application with reference {reference!r}",
             fr=f"aucune demande portant la référence {reference!r}",
             field="reference",
         )
-    return int(head[0]), _status(connection, tuple(head), lang)
+    return int(head[0]), _status(connection, head, lang)
 
 
 def _status(connection: Connection, head: tuple[Any, ...], lang: Lang | None) -> StatusView:
@@ -233,7 +235,7 @@ def _status(connection: Connection, head: tuple[Any, ...], lang: Lang | None) ->
     language: Lang = lang or ("fr" if app_language == "fr" else "en")
     pick = 0 if language == "fr" else 1
     status = S(app_status)
-    results = [Reason(*r) for r in _RESULTS.rows(connection, app_id=app_id)]
+    results = [Reason(*r[1:]) for r in sorted(_RESULTS.rows(connection, app_id=app_id))]
     override = next((r for r in results if r.rule == "override"), None)
     reasons: list[tuple[str, str]] = []
     explanation = EXPLANATIONS[status][pick]
