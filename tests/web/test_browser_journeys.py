@@ -18,7 +18,9 @@ from sqlmodel import select
 from api.app import create_app
 from grants.access import add_manager
 from grants.db import unit_of_work
+from grants.milestones import sign_agreement, submit_report
 from grants.models import AwardRound, Review
+from scoring.reporting import INDICATORS
 from tests.api.world import World, build_world
 from tests.factories import application_row, reviewed_applications, take_in
 from tests.web.browser import check, chromium_path, serving
@@ -222,3 +224,48 @@ def test_a_reviewer_scores_a_proposal_and_a_conflicted_one_cannot_reach_it(
     assert answer is not None and answer.status == 404
     assert page.get_by_text("Northern Lights Shelter").count() == 0
     check(page, auditor, "reviewer-05-conflicted-not-found")
+
+
+def test_every_other_page_passes_the_accessibility_checker(
+    page: Any, auditor: Any, site: str, world: World, sqlite_engine: Engine
+) -> None:
+    with unit_of_work(sqlite_engine) as session:
+        sign_agreement(session, reference=world.own, actor="setup")
+    with unit_of_work(sqlite_engine) as session:
+        report = submit_report(
+            session,
+            reference=world.own,
+            narrative="Forty people reached.\nTwo trainings held.",
+            indicators={next(iter(INDICATORS)): 2},
+            known_indicators=INDICATORS,
+            actor="setup",
+        )
+        report_id = report.id
+
+    page.goto(f"{site}/applicant/sign-in")
+    page.get_by_label("Reference number").fill(world.own)
+    page.get_by_label("Access token").fill("not-the-token")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator("#token-error").count() == 1
+    check(page, auditor, "sweep-01-sign-in-error")
+    page.get_by_label("Access token").fill(world.tokens["applicant_own"])
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Submit a report").count() == 1
+    check(page, auditor, "sweep-02-applicant-report-form")
+    page.goto(f"{site}/nowhere")
+    check(page, auditor, "sweep-03-not-found")
+
+    _sign_in(page, site, "reviewer", world.tokens["reviewer_assigned"])
+    page.goto(f"{site}/reviewer/proposals/{world.reviewed}?lang=fr")
+    check(page, auditor, "sweep-04-proposal-fr")
+    page.get_by_role("link", name="Déclarer un conflit d'intérêts").click()
+    check(page, auditor, "sweep-05-conflict-form-fr")
+
+    _sign_in(page, site, "manager", world.tokens["manager"])
+    page.goto(f"{site}/manager/calls/csf-2026?lang=fr")
+    check(page, auditor, "sweep-06-dashboard-fr")
+    page.goto(f"{site}/manager/reports/{report_id}?lang=en")
+    assert page.get_by_role("button", name="Accept the report (releases the payment)").count() == 1
+    check(page, auditor, "sweep-07-report-decision")
+    page.goto(f"{site}/manager/rounds/1")
+    check(page, auditor, "sweep-08-approved-round")
