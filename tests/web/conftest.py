@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from api.app import create_app
 from tests.api.world import FakeLauncher, World, build_world
+from web.routes import manager
 
 
 @pytest.fixture
@@ -25,5 +26,6 @@ def launcher() -> FakeLauncher:
 
 @pytest.fixture
 def client(world: World, launcher: FakeLauncher) -> Iterator[TestClient]:
+    manager._CHARTS.clear()  # each test's database is new, though PostgreSQL's keeps its address
     with TestClient(create_app(launcher, warm=False), base_url="https://testserver") as test_client:
         yield test_client

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +24,7 @@ from grants.status import call_overview
 from scoring.reporting import INDICATORS
 from tests.api.world import FakeLauncher, World, open_call_toml
 from tests.web.forms import csrf_of, sign_in
+from web.routes import manager as manager_routes
 
 CALL = "csf-2026"
 DASHBOARD = f"/manager/calls/{CALL}"
@@ -388,6 +390,28 @@ def test_chart_is_a_png(client: TestClient, world: World) -> None:
     assert answer.headers["cache-control"] == "no-store"
     assert answer.content[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get(f"{DASHBOARD}/charts/nothing.png").status_code == 404
+
+
+def test_a_chart_is_drawn_once_a_minute_at_most(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[tuple[str, str]] = []
+
+    def counting(data: Any, stem: str, *, lang: str) -> bytes:
+        drawn.append((stem, lang))
+        return f"{stem}-{lang}".encode()
+
+    monkeypatch.setattr(manager_routes, "draw_chart", counting)
+    sign_in(client, "manager", world.tokens["manager"])
+    first = client.get(f"{DASHBOARD}/charts/applications-by-stage.png?lang=fr")
+    again = client.get(f"{DASHBOARD}/charts/applications-by-stage.png?lang=fr")
+    english = client.get(f"{DASHBOARD}/charts/applications-by-stage.png?lang=en")
+    assert (first.content, again.content, english.content) == (
+        b"applications-by-stage-fr",
+        b"applications-by-stage-fr",
+        b"applications-by-stage-en",
+    )
+    assert drawn == [("applications-by-stage", "fr"), ("applications-by-stage", "en")]
 
 
 def test_dashboard_shows_each_chart_with_its_caption(client: TestClient, world: World) -> None:

@@ -15,6 +15,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ HIDDEN_RESULT = ("problem_en", "problem_fr", "error")  # told as the problem, no
 _log = logging.getLogger("grants.web")
 # matplotlib's drawing is not thread-safe, and a dashboard asks for its charts all at once.
 _DRAWING = threading.Lock()
+CHART_TTL_S = 60.0  # the charts show aggregate figures: a minute old at most is fresh enough
+_CHARTS: dict[tuple[str, str, str, str], tuple[float, bytes]] = {}  # (database, call, chart, lang) -> (when, PNG)
 
 
 def _lang_query(request: Request) -> str:
@@ -415,17 +418,30 @@ def report(request: Request, call_code: CallCode) -> FileResponse:
     )
 
 
+def _chart_png(call_code: str, stem: str, lang: Lang) -> bytes:
+    """One chart of the call's report, drawn at most once a minute: a dashboard view asks for all four,
+    and each drawing re-reads the whole report (a fraction of a second)."""
+    key = (get_settings().resolved_database_url, call_code.strip().lower(), stem, lang)
+    now = time.monotonic()
+    with _DRAWING:  # matplotlib is not thread-safe; the lock also keeps one drawing per chart at a time
+        drawn = _CHARTS.get(key)
+        if drawn is not None and now - drawn[0] < CHART_TTL_S:
+            return drawn[1]
+        png = draw_chart(_report_data(call_code), stem, lang=lang)
+        _CHARTS[key] = (now, png)
+        return png
+
+
 @router.get("/calls/{call_code}/charts/{stem}.png")
 def chart(request: Request, call_code: CallCode, stem: str) -> Response:
     signed_in = signed_in_as(request, TokenRole.manager)
     lang = pick_lang(request, signed_in)
     if stem not in CHART_FILES:
         raise NotFound(en=f"no chart {stem!r}", fr=f"aucun graphique {stem!r}", field="chart")
-    data = _report_data(call_code)
-    with _DRAWING:
-        png = draw_chart(data, stem, lang=lang)
     return Response(
-        png, media_type="image/png", headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        _chart_png(call_code, stem, lang),
+        media_type="image/png",
+        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
     )
 
 
