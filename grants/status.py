@@ -235,7 +235,9 @@ def _status(connection: Connection, head: tuple[Any, ...], lang: Lang | None) ->
     language: Lang = lang or ("fr" if app_language == "fr" else "en")
     pick = 0 if language == "fr" else 1
     status = S(app_status)
-    results = [Reason(*r[1:]) for r in sorted(_RESULTS.rows(connection, app_id=app_id))]
+    # The eligibility results explain only the screening stages; later ones never show them.
+    screened = status in (S.submitted, S.eligible, S.ineligible)
+    results = [Reason(*r[1:]) for r in sorted(_RESULTS.rows(connection, app_id=app_id))] if screened else []
     override = next((r for r in results if r.rule == "override"), None)
     reasons: list[tuple[str, str]] = []
     explanation = EXPLANATIONS[status][pick]
