@@ -40,6 +40,10 @@ class CsrfRefused(Exception):
     """A form without this session's CSRF token (403)."""
 
 
+class FormTooLarge(Exception):
+    """A form larger than any file the pages accept (413)."""
+
+
 def current_session(request: Request) -> SignedIn | None:
     key = request.cookies.get(SESSION_COOKIE, "")
     if not key:
@@ -92,7 +96,7 @@ async def checked_form(request: Request, signed_in: SignedIn | None) -> FormData
     """The posted form, once its ``csrf_token`` matches the session's (or the sign-in cookie's)."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > FORM_LIMIT:
-        raise CsrfRefused("too large")
+        raise FormTooLarge(length)
     form = await request.form()
     expected = signed_in.csrf if signed_in is not None else request.cookies.get(FORM_COOKIE, "")
     given = form.get("csrf_token")

@@ -7,22 +7,20 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from grants.errors import DomainError
-from web.pages import STATIC, pick_lang, redirect, render
+from web.pages import STATIC, pick_lang, redirect, render, text
 from web.routes import applicant, home, manager, reviewer
-from web.security import CsrfRefused, SignInNeeded, WrongSpace
+from web.security import CsrfRefused, FormTooLarge, SignInNeeded, WrongSpace
 
 STATUS_TEXT = {403: "error_403", 404: "error_404", 500: "error_500"}
 
 
 def error_page(request: Request, status: int, error: DomainError | None = None) -> Response:
     """An error as a page in the visitor's language: the domain rule's own words, or the status's."""
-    lang = pick_lang(request)
-    context = {"message": error.message(lang) if error is not None else None}
-    if context["message"] is None:
-        from web.pages import text
-
-        context["message"] = text(lang, STATUS_TEXT.get(status, "error_404" if status < 500 else "error_500"))
-    return render(request, "error.html", lang=lang, title_key="error_title", status_code=status, context=context)
+    if error is not None:
+        lang = pick_lang(request)
+        context = {"message": error.message(lang)}
+        return render(request, "error.html", lang=lang, title_key="error_title", status_code=status, context=context)
+    return _message_page(request, status, STATUS_TEXT.get(status, "error_404" if status < 500 else "error_500"))
 
 
 def install(app: FastAPI) -> None:
@@ -41,14 +39,20 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, exc: CsrfRefused) -> Response:
-        lang = pick_lang(request)
-        from web.pages import text
+        return _message_page(request, 403, "error_csrf")
 
-        return render(
-            request,
-            "error.html",
-            lang=lang,
-            title_key="error_title",
-            status_code=403,
-            context={"message": text(lang, "error_csrf")},
-        )
+    @app.exception_handler(FormTooLarge)
+    async def _too_large(request: Request, exc: FormTooLarge) -> Response:
+        return _message_page(request, 413, "error_too_large")
+
+
+def _message_page(request: Request, status: int, key: str) -> Response:
+    lang = pick_lang(request)
+    return render(
+        request,
+        "error.html",
+        lang=lang,
+        title_key="error_title",
+        status_code=status,
+        context={"message": text(lang, key)},
+    )

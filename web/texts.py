@@ -83,6 +83,10 @@ COMMON: dict[str, tuple[str, str]] = {
         "Le formulaire a expiré ou ne provient pas de ce site. Rechargez la page et réessayez.",
         "The form has expired or did not come from this site. Reload the page and try again.",
     ),
+    "error_too_large": (
+        "Le formulaire est trop volumineux : un fichier peut compter 50 Mo au plus.",
+        "The form is too large: a file may be 50 MB at most.",
+    ),
     "error_500": (
         "Erreur interne; l'équipe technique du fonds a été avisée.",
         "Internal error; the fund's technical team has been told.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -14,6 +15,7 @@ from grants.models import Application, TokenRole, WebSession
 from tests.api.world import World
 from tests.factories import application_row, take_in
 from tests.web.forms import csrf_of, sign_in
+from web import security
 
 SCRIPT_NAME = '<script>document.title="pwned"</script> Refuge'
 
@@ -92,3 +94,14 @@ def test_no_page_carries_a_script(client: TestClient, world: World) -> None:
     for path in pages:
         answer = client.get(path)
         assert (path, answer.status_code, "<script" in answer.text.lower()) == (path, 200, False)
+
+
+def test_a_form_larger_than_any_accepted_file_is_refused_before_reading(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(security, "FORM_LIMIT", 1000)
+    sign_in(client, "applicant", world.tokens["applicant_own"], world.own)
+    token = csrf_of(client.get("/applicant").text)
+    answer = client.post("/applicant/reports", data={"csrf_token": token, "narrative": "x" * 2000})
+    assert answer.status_code == 413
+    assert "The form is too large: a file may be 50 MB at most." in answer.text
