@@ -79,6 +79,33 @@ class StageFailed(DomainError):
     code = "stage_failed"
 
 
+RECORD_WAIT_SECONDS = 60.0  # the worker records the result in the flow's completion hook, after the state is set
+
+
+def _recorded(flow_run_id: str, wait_seconds: float) -> tuple[str, dict[str, Any]]:
+    """The run's recorded outcome and result, waiting up to ``wait_seconds`` for the worker's hook to write them.
+
+    Prefect sets the final state before the flow's completion hook runs, so a waiter can
+    see ``Completed`` while the worker is still writing the result.
+    """
+    import time
+
+    from grants.db import unit_of_work
+    from grants.stage_runs import get_run
+
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with unit_of_work() as session:
+            try:
+                record = get_run(session, flow_run_id)
+                outcome, result = record.outcome, dict(record.result)
+            except DomainError:
+                outcome, result = "", {}
+        if outcome or time.monotonic() >= deadline:
+            return outcome, result
+        time.sleep(0.2)
+
+
 def run_deployed(flow: Any, parameters: dict[str, Any], poll_seconds: float = 1.0) -> Any:
     """Run the flow's deployment, wait for the worker, and return its report (a dataclass like the flow's)."""
     import typing
@@ -86,20 +113,14 @@ def run_deployed(flow: Any, parameters: dict[str, Any], poll_seconds: float = 1.
     from prefect.client.schemas.objects import FlowRun
     from prefect.deployments import run_deployment
 
-    from grants.db import unit_of_work
-    from grants.stage_runs import get_run
     from workflows.deployments import deployment_name
 
     flow_run: FlowRun = run_deployment(  # type: ignore[assignment]  # sync here: never called from a loop
         deployment_name(flow), parameters=parameters, timeout=None, poll_interval=poll_seconds, as_subflow=False
     )
     state = flow_run.state
-    with unit_of_work() as session:
-        try:
-            record = get_run(session, str(flow_run.id))
-            outcome, result = record.outcome, dict(record.result)
-        except DomainError:
-            outcome, result = "", {}
+    hooked = state is not None and (state.is_completed() or state.is_failed())  # the states whose hook records
+    outcome, result = _recorded(str(flow_run.id), RECORD_WAIT_SECONDS if hooked else 0)
     if state is None or not state.is_completed() or outcome in ("", "failed"):
         name = state.name if state is not None else "unknown"
         raise StageFailed(
