@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api import errors
+from api import errors, status_answers
 from api.routes import applicants, managers, public, reviewers, runs
 from grants.db import get_engine
 from grants.errors import DomainError
@@ -51,6 +51,7 @@ def create_app(launcher: Any | None = None, *, warm: bool = True) -> FastAPI:
         if warm:
             await run_in_threadpool(app.state.launcher.warm)
         yield
+        status_answers.forget_all()
         await run_in_threadpool(app.state.launcher.shutdown)
 
     app = FastAPI(

@@ -2,8 +2,8 @@
 
 Stores --applications seeded applications of the example call (screened, so each has eligibility
 results and a two-step history) in a temporary GRANTS_HOME on the embedded default (SQLite +
-Prefect's ephemeral mode), then starts two uvicorn servers on loopback, one process each, access
-log off: the real app (``api.app:create_app``, its lifespan warms Prefect) and a bare FastAPI app
+Prefect's ephemeral mode), then starts uvicorn servers on loopback, one process each, access log
+off: the real app (``api.app:create_app``, its lifespan warms Prefect) and a bare FastAPI app
 whose async route returns a constant as large as a status answer (the floor: the same server and
 framework, the same bytes on the wire, no work; a sync route returning the same constant, and a
 15-byte constant, are measured too, for context). A second process loads them with --threads
@@ -11,9 +11,13 @@ keep-alive connections: the floor and the status route take turns (--rounds slic
 --duration/--rounds timed seconds each, after --warmup seconds, the order alternating), so that
 the machine's drift in speed during a run weighs on both alike. The status route is
 ``GET /api/v1/applications/{reference}`` with each application's own bearer token, cycling
-through every application. Any answer other than 200 is an error: the run prints them
-and exits non-zero. Target: at least half the floor's throughput and p99 under 50 ms.
-Last line: rps=... floor_rps=... p50_ms=... p99_ms=... sync_floor_rps=... tiny_floor_rps=...
+through every application in a shuffled order, so that an application is asked for again
+about every --applications requests; the app serves a kept answer again while the database is
+unchanged (api/status_answers.py). For context, a second copy of the app keeping no answers
+(GRANTS_STATUS_ANSWERS_KEPT=0), where every ask reads the database, is loaded for one slice.
+Any answer other than 200 is an error: the run prints them and exits non-zero. Target: at
+least half the floor's throughput and p99 under 50 ms.
+Last line: rps=... floor_rps=... p50_ms=... p99_ms=... sync_floor_rps=... tiny_floor_rps=... uncached_rps=...
 """
 
 from __future__ import annotations
@@ -168,14 +172,14 @@ def free_port() -> int:
         return port
 
 
-def start_server(name: str, command: list[str], port: int, logs: Path) -> Server:
+def start_server(name: str, command: list[str], port: int, logs: Path, env: dict[str, str] | None = None) -> Server:
     """Start a server in its own session (so that it and its children can be ended together)."""
     log = logs / f"{name}.log"
     with log.open("wb") as handle:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=dict(os.environ),
+            env={**os.environ, **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -405,16 +409,21 @@ def main() -> None:
         python = sys.executable
         app_port, floor_port = free_port(), free_port()
         app_command = [python, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", HOST]
-        app_command += ["--port", str(app_port), "--log-level", "warning", "--no-access-log"]
-        servers.append(start_server("app", app_command, app_port, logs))
+        app_command += ["--log-level", "warning", "--no-access-log", "--port"]
+        servers.append(start_server("app", [*app_command, str(app_port)], app_port, logs))
         ready_from = time.perf_counter()
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        wait_ready(servers[0], HEALTH_PATH, deadline)
+        wait_ready(servers[-1], HEALTH_PATH, time.monotonic() + READY_TIMEOUT_S)
         print(f"app ready in {time.perf_counter() - ready_from:.1f} s (its lifespan warms Prefect)")
+        # Context: the same app keeping no answers, so that every ask reads the database (its own Prefect home).
+        uncached_port = free_port()
+        uncached_env = {"GRANTS_STATUS_ANSWERS_KEPT": "0", "PREFECT_HOME": str(home / "prefect-uncached")}
+        servers.append(start_server("uncached app", [*app_command, str(uncached_port)], uncached_port, logs,
+                                    uncached_env))  # fmt: skip
+        wait_ready(servers[-1], HEALTH_PATH, time.monotonic() + READY_TIMEOUT_S)
         size = check_one(app_port, *pairs[0])
         floor_command = [python, "-c", FLOOR_SERVER, HOST, str(floor_port), str(size)]
         servers.append(start_server("floor", floor_command, floor_port, logs))
-        wait_ready(servers[1], FLOOR_PATH, time.monotonic() + READY_TIMEOUT_S)
+        wait_ready(servers[-1], FLOOR_PATH, time.monotonic() + READY_TIMEOUT_S)
         print(f"floor ready: its constant is {size} bytes of JSON, like a status answer")
 
         # The floor and the status route take turns, in --rounds slices each (order alternating), so that
@@ -440,7 +449,12 @@ def main() -> None:
         sync_floor = figures(sync_floor_load)
         tiny_floor_load = run_load(floor_port, [(TINY_FLOOR_PATH, {})], args.threads, args.warmup, slice_s)
         tiny_floor = figures(tiny_floor_load)
-        print(f"  context: sync floor {sync_floor.rps:.0f}, tiny floor {tiny_floor.rps:.0f} requests/s")
+        uncached_load = run_load(uncached_port, targets, args.threads, args.warmup, slice_s)
+        uncached = figures(uncached_load)
+        print(
+            f"  context: sync floor {sync_floor.rps:.0f}, tiny floor {tiny_floor.rps:.0f}, "
+            f"status keeping no answers {uncached.rps:.0f} requests/s"
+        )
 
         print(f"{'route':<44} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for label, row in (
@@ -448,13 +462,14 @@ def main() -> None:
             (f"sync floor GET {SYNC_FLOOR_PATH} ({size} B)", sync_floor),
             (f"tiny floor GET {TINY_FLOOR_PATH} (async, 15 B)", tiny_floor),
             (f"status GET {STATUS_PATH}", status),
+            ("status, no answers kept (every ask read)", uncached),
         ):
             print(
                 f"{label:<44} {row.requests:>9} {row.rps:>8.0f} {row.p50_ms:>8.1f} {row.p99_ms:>8.1f} {row.errors:>7}"
             )
         failed = False
         loads = (("floor", floor_load), ("sync floor", sync_floor_load), ("tiny floor", tiny_floor_load),
-                 ("status route", status_load))  # fmt: skip
+                 ("status route", status_load), ("status route keeping no answers", uncached_load))  # fmt: skip
         for name, load in loads:
             if load.errors:
                 failed = True
@@ -468,12 +483,13 @@ def main() -> None:
         print(
             f"status/floor throughput {ratio:.2f} (target >= 0.50), p99 {status.p99_ms:.1f} ms (target < 50): "
             f"{'met' if met else 'NOT met'}; against the sync floor {status.rps / sync_floor.rps:.2f}, "
-            f"against the tiny floor {status.rps / tiny_floor.rps:.2f}; "
+            f"against the tiny floor {status.rps / tiny_floor.rps:.2f}; keeping no answers "
+            f"{uncached.rps / floor.rps:.2f} of the floor; "
             f"{time.perf_counter() - started:.0f} s in all"
         )
         print(
             f"rps={status.rps:.0f} floor_rps={floor.rps:.0f} p50_ms={status.p50_ms:.1f} p99_ms={status.p99_ms:.1f} "
-            f"sync_floor_rps={sync_floor.rps:.0f} tiny_floor_rps={tiny_floor.rps:.0f}"
+            f"sync_floor_rps={sync_floor.rps:.0f} tiny_floor_rps={tiny_floor.rps:.0f} uncached_rps={uncached.rps:.0f}"
         )
     finally:
         for server in servers:

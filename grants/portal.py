@@ -186,16 +186,17 @@ class NoticeRow(NamedTuple):
 
 def own_applicant_view(
     connection: Connection, *, token_hash: str, reference: str, lang: Lang | None = None
-) -> ApplicantView | None:
-    """The file an applicant token opens (its check and the first read in one query); None for any other token.
+) -> tuple[ApplicantView, dt.datetime] | None:
+    """The file an applicant token opens, and when the token expires; None for any other token.
 
-    Any ``reference`` but the token's own application is not found.
+    The token's check and the first read are one query. Any ``reference`` but the token's
+    own application is not found.
     """
     found = own_application_status(connection, token_hash=token_hash, reference=reference, lang=lang)
     if found is None:
         return None
-    application_id, status = found
-    return applicant_view(connection, application_id=application_id, lang=lang, status=status)
+    view = applicant_view(connection, application_id=found.application_id, lang=lang, status=found.status)
+    return view, found.token_expires_at
 
 
 def applicant_view(

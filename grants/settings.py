@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     applicant_token_days: int = Field(default=2190, ge=1, description="Lifetime of an applicant's access token.")
     reviewer_token_days: int = Field(default=120, ge=1, description="Default lifetime of a reviewer token.")
     manager_token_days: int = Field(default=180, ge=1, description="Default lifetime of a manager token.")
+    status_answers_kept: int = Field(
+        default=10_000,
+        ge=0,
+        description="Applicant status answers kept between asks while the SQLite database is unchanged (0: none).",
+    )
     web_session_hours: int = Field(default=8, ge=1, le=24 * 30, description="How long a web sign-in lasts.")
     portal_url: str | None = Field(
         default=None,

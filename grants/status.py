@@ -140,7 +140,9 @@ _HEAD_BY_REFERENCE = HotSelect(_HEAD.where(col(Application.reference) == bindpar
 # The applicant's own application found from their token: the status route's token check and
 # first read in one query; an expired or revoked token finds nothing.
 _HEAD_BY_TOKEN = HotSelect(
-    _HEAD.join(AccessToken, col(AccessToken.application_id) == col(Application.id)).where(
+    _HEAD.add_columns(col(AccessToken.expires_at))
+    .join(AccessToken, col(AccessToken.application_id) == col(Application.id))
+    .where(
         col(AccessToken.token_hash) == bindparam("token_hash"),
         col(AccessToken.role) == TokenRole.applicant.value,
         col(AccessToken.revoked_at).is_(None),
@@ -191,6 +193,12 @@ def application_status(
     return _status(connection, found[0], lang)
 
 
+class OwnStatus(NamedTuple):
+    application_id: int
+    status: StatusView
+    token_expires_at: dt.datetime  # when the token that opened it stops opening it
+
+
 def own_application_status(
     connection: Connection,
     *,
@@ -198,7 +206,7 @@ def own_application_status(
     reference: str,
     lang: Lang | None = None,
     now: dt.datetime | None = None,
-) -> tuple[int, StatusView] | None:
+) -> OwnStatus | None:
     """The application an applicant token opens, and its status; None unless the token is a live applicant's.
 
     Any ``reference`` but the token's own is not found, as if it did not exist.
@@ -206,14 +214,14 @@ def own_application_status(
     found = _HEAD_BY_TOKEN.rows(connection, token_hash=token_hash, now=now or utcnow())
     if not found:
         return None
-    head = found[0]
+    *head, token_expires_at = found[0]
     if reference.strip().upper() != head[1]:
         raise NotFound(
             en=f"no application with reference {reference!r}",
             fr=f"aucune demande portant la référence {reference!r}",
             field="reference",
         )
-    return int(head[0]), _status(connection, head, lang)
+    return OwnStatus(int(head[0]), _status(connection, tuple(head), lang), token_expires_at)
 
 
 def _status(connection: Connection, head: tuple[Any, ...], lang: Lang | None) -> StatusView:

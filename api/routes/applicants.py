@@ -15,13 +15,14 @@ from sqlmodel import Session
 
 from api.auth import BEARER_SECURITY, Applicant, ApplicantOrManager, Manager, principal_for, token_from
 from api.routes.common import chosen_lang
+from api.status_answers import own_status_json
 from grants.access import TOKEN_LIMIT, Principal
 from grants.applications import get_application
 from grants.db import get_engine, unit_of_work
 from grants.errors import InvalidInput, Lang, NotFound
 from grants.milestones import NARRATIVE_LIMIT, decide_report, sign_agreement, submit_report
 from grants.models import Milestone, MilestoneReport, TokenRole
-from grants.portal import ApplicantView, applicant_view, notice_file, own_applicant_view, own_application
+from grants.portal import ApplicantView, applicant_view, notice_file, own_application
 from grants.tokens import hash_token
 from scoring.reporting import INDICATORS
 
@@ -70,11 +71,12 @@ async def read_application(request: Request) -> Response:
         raise InvalidInput(en="fr or en", fr="fr ou en", field="lang")
     lang: Lang | None = "fr" if asked == "fr" else ("en" if asked == "en" else None)
     token = token_from(request)
-    with get_engine().connect() as connection:
-        if 0 < len(token) <= TOKEN_LIMIT:  # an applicant's token: checked and read with the application's head
-            own = own_applicant_view(connection, token_hash=hash_token(token), reference=reference, lang=lang)
-            if own is not None:
-                return Response(_VIEW_JSON.dump_json(own), media_type="application/json")
+    engine = get_engine()
+    if 0 < len(token) <= TOKEN_LIMIT:  # an applicant's token: checked and read with the application's head
+        own = own_status_json(engine, token_hash=hash_token(token), reference=reference, lang=lang)
+        if own is not None:
+            return Response(own, media_type="application/json")
+    with engine.connect() as connection:
         principal = principal_for(connection, token, (TokenRole.applicant, TokenRole.manager))
         if principal.role is TokenRole.manager:
             with Session(bind=connection) as session:
