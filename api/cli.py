@@ -657,14 +657,15 @@ def reviews_moderate(
     from grants.applications import get_application
     from grants.db import unit_of_work
     from grants.models import Call
-    from grants.scores import moderate
+    from grants.scores import moderate, summary_method
 
     with unit_of_work(_ready_engine()) as session:
         moderation = moderate(session, reference=reference, score=score, reason=reason, actor=_actor())
         application = get_application(session, reference)
         call = session.get(Call, application.call_id)
         code = call.code if call else ""
-    _run_summary(code, "additive")
+        method = summary_method(session, reference=reference)
+    _run_summary(code, method)  # recomputed the way the last summary was
     _say("reviews.moderated", reference=application.reference, score=moderation.score)
 
 

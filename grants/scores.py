@@ -259,6 +259,15 @@ def store_summary(
     )
 
 
+def summary_method(session: Session, *, reference: str) -> str:
+    """The method (additive or standardize) of the review summary behind an application's results."""
+    application = get_application(session, reference)
+    method = session.exec(
+        select(ApplicationScore.method).where(ApplicationScore.application_id == application.id)
+    ).first()
+    return method or "additive"
+
+
 def moderate(session: Session, *, reference: str, score: float, reason: str, actor: str) -> Moderation:
     """A manager's moderated score (0 to 5) for a reviewed application, with a reason; audited."""
     reason = reason.strip()

@@ -13,7 +13,7 @@ from grants.db import unit_of_work
 from grants.errors import InvalidInput
 from grants.models import Application, ApplicationScore, Assignment, AuditEvent, Reviewer
 from grants.reviews import ReviewSubmission, record_review
-from grants.scores import moderate, ranking
+from grants.scores import moderate, ranking, summary_method
 from tests.factories import add_reviewers, application_row, create_example_call, example_spec, reviewer_row, take_in
 from workflows.runtime import run_flow
 from workflows.scoring import review_summary_flow
@@ -113,3 +113,20 @@ def test_moderation_needs_a_reason_and_a_score_on_the_scale(engine: Engine, tmp_
         moderate(session, reference="CSF-2026-00002", score=5.5, reason="x", actor="m")
 
     assert (no_reason.value.field, off_scale.value.field) == ("reason", "score")
+
+
+def test_moderating_on_the_command_line_recomputes_with_the_last_summarys_method(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.cli import main
+
+    _setup(engine, tmp_path)
+    run_flow(review_summary_flow, call_code="csf-2026", method="standardize")
+
+    code = main(["reviews", "moderate", "CSF-2026-00002", "--score", "4.5", "--reason", "Panel discussion"])
+
+    with unit_of_work(engine) as session:
+        methods = sorted(set(session.exec(select(ApplicationScore.method)).all()))
+        assert summary_method(session, reference="CSF-2026-00001") == "standardize"
+    assert (code, methods) == (0, ["standardize"])
+    assert capsys.readouterr().err == ""
