@@ -772,11 +772,10 @@ def award_approve(
     manager: Annotated[str, typer.Option("--manager", help=h("The approving manager.", "Le gestionnaire."))],
 ) -> None:
     """Make a draft round final (a manager other than the one who ran it); creates the milestones."""
-    from grants.awards import approve_round
-    from grants.db import unit_of_work
+    from grants.awards import approve
 
-    with unit_of_work(_ready_engine()) as session:
-        approval = approve_round(session, round_id=round_id, manager=manager)
+    _ready_engine()
+    approval = approve(round_id, manager=manager)
     _say(
         "award.approved",
         round=approval.round_id,

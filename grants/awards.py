@@ -22,7 +22,7 @@ from grants import audit
 from grants.applications import get_application
 from grants.calls import call_spec, get_call
 from grants.callspec import CallSpec, RoundPolicySpec, to_cents
-from grants.db import lock, table
+from grants.db import lock, table, unit_of_work
 from grants.errors import DomainError, InvalidInput, NotFound
 from grants.lifecycle import check_transition
 from grants.models import (
@@ -48,6 +48,10 @@ FUNDED_STATES = (ApplicationStatus.funded.value, ApplicationStatus.active.value,
 
 class RoundRefused(DomainError):
     code = "round_refused"
+
+
+class RoundStale(RoundRefused):
+    """Reviews or scores changed since the round ran: it can never be approved."""
 
 
 @dataclass(frozen=True)
@@ -335,13 +339,50 @@ def approve_round(session: Session, *, round_id: int, manager: str) -> Approval:
             fr=f"la ronde {round_id} a été lancée par {award_round.run_by}; un autre gestionnaire doit l'approuver",
         )
     if inputs_fingerprint(session, call=call) != award_round.inputs_hash:
-        # Refused, and nothing changes: the round stays a draft that can never pass this check.
-        raise RoundRefused(
+        # Refused; ``approve`` then marks the round stale in a unit of work of its own.
+        raise RoundStale(
             en=f"round {round_id} is stale: reviews or scores changed since it ran; run a new round",
             fr=f"la ronde {round_id} est périmée : des évaluations ou des notes ont changé depuis; lancez une "
             "nouvelle ronde",
         )
     return _make_final(session, award_round, call, manager)
+
+
+def approve(round_id: int, *, manager: str) -> Approval:
+    """``approve_round`` in a unit of work of its own; a stale round is refused and marked stale.
+
+    The refusal rolls the approval's unit of work back, so the mark is a second one: from
+    then on the round shows as stale rather than as a draft waiting for approval.
+    """
+    try:
+        with unit_of_work() as session:
+            return approve_round(session, round_id=round_id, manager=manager)
+    except RoundStale:
+        with unit_of_work() as session:
+            mark_stale(session, round_id=round_id, actor=manager)
+        raise
+
+
+def mark_stale(session: Session, *, round_id: int, actor: str) -> bool:
+    """Mark a draft round stale if its inputs changed since it ran (checked again here); audited."""
+    award_round = get_round(session, round_id)
+    lock(session, Call, award_round.call_id)
+    session.refresh(award_round)
+    call = session.get(Call, award_round.call_id)
+    assert call is not None
+    if award_round.status != "draft" or inputs_fingerprint(session, call=call) == award_round.inputs_hash:
+        return False
+    award_round.status = "stale"
+    session.add(award_round)
+    audit.record(
+        session,
+        [
+            audit.EventDraft(actor=actor, action="award.round_stale", entity="award_round", entity_id=award_round.id,
+                             call_id=call.id, from_state="draft", to_state="stale")
+        ],
+        at=utcnow(),
+    )  # fmt: skip
+    return True
 
 
 def _make_final(session: Session, award_round: AwardRound, call: Call, manager: str) -> Approval:

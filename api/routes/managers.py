@@ -20,7 +20,8 @@ from starlette.background import BackgroundTask
 from api.auth import Manager
 from api.routes.common import LangQuery, RunStarted, chosen_lang, save_upload, start_stage
 from api.routes.public import CallCode
-from grants.awards import Approval, DecisionView, approve_round, get_round, round_decisions
+from grants.awards import Approval, DecisionView, get_round, round_decisions
+from grants.awards import approve as approve_as
 from grants.calls import get_call, save_call
 from grants.callspec import load_round_policy, parse_call_text
 from grants.conflicts import ConflictView, list_conflicts
@@ -292,8 +293,7 @@ def read_round(round_id: RoundId, principal: Manager) -> RoundDetail:
 
 @router.post("/award-rounds/{round_id}/approve", response_model=Approval, summary="Approve a round (not by who ran it)")
 def approve(round_id: RoundId, principal: Manager) -> Approval:
-    with unit_of_work() as session:
-        return approve_round(session, round_id=round_id, manager=principal.name)
+    return approve_as(round_id, manager=principal.name)
 
 
 @router.post("/award-rounds/{round_id}/notices", status_code=202, response_model=RunStarted, summary="Decision letters")

@@ -11,9 +11,12 @@ from sqlmodel import col, select
 from grants.awards import (
     DecisionRow,
     RoundRefused,
+    RoundStale,
+    approve,
     approve_round,
     compare_rounds,
     inputs_fingerprint,
+    mark_stale,
     record_round,
     resolve_policy,
     withdraw,
@@ -123,8 +126,44 @@ def test_approve_round_after_scores_changed_is_stale(engine: Engine, tmp_path: P
     assert raised.value.en.startswith(f"round {round_id} is stale: reviews or scores changed since it ran")
     with unit_of_work(engine) as session:
         award_round = session.get(AwardRound, round_id)
-        assert award_round is not None and award_round.status == "draft"
+        assert award_round is not None and award_round.status == "draft"  # the refusal rolled everything back
     assert _statuses(engine)["CSF-2026-00001"] == "reviewed"
+
+
+def test_approving_a_stale_round_marks_it_stale_and_audits_it(engine: Engine, tmp_path: Path) -> None:
+    ids = _reviewed(engine, tmp_path)
+    round_id = _round(engine, ids)
+    with unit_of_work(engine) as session:
+        session.add(Moderation(application_id=ids["CSF-2026-00003"], score=4.8, reason="Panel", moderated_by="M"))
+
+    with pytest.raises(RoundStale):
+        approve(round_id, manager="Manager B")
+    with pytest.raises(RoundRefused) as again:
+        approve(round_id, manager="Manager B")
+
+    assert again.value.en == f"round {round_id} is stale, not a draft"
+    with unit_of_work(engine) as session:
+        award_round = session.get(AwardRound, round_id)
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "award.round_stale")).all()
+        assert award_round is not None
+        assert (award_round.status, award_round.approved_by) == ("stale", None)
+        assert [(e.actor, e.entity_id, e.from_state, e.to_state) for e in events] == [
+            ("Manager B", round_id, "draft", "stale")
+        ]
+    assert _statuses(engine)["CSF-2026-00001"] == "reviewed"
+
+
+def test_a_round_whose_inputs_did_not_change_is_never_marked_stale(engine: Engine, tmp_path: Path) -> None:
+    round_id = _round(engine, _reviewed(engine, tmp_path))
+
+    with unit_of_work(engine) as session:
+        assert mark_stale(session, round_id=round_id, actor="Manager B") is False
+    approval = approve(round_id, manager="Manager B")
+
+    with unit_of_work(engine) as session:
+        award_round = session.get(AwardRound, round_id)
+        assert award_round is not None
+        assert (approval.round_id, award_round.status) == (round_id, "approved")
 
 
 def test_withdraw_ends_the_award_and_frees_its_unpaid_milestones(engine: Engine, tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ from starlette.datastructures import FormData
 from api.errors import domain_status
 from api.routes.common import save_upload, start_stage
 from api.routes.public import CallCode
-from grants.awards import approve_round, round_decisions
+from grants.awards import approve as approve_round
+from grants.awards import round_decisions
 from grants.calls import get_call, streams_by_code
 from grants.conflicts import RULE_NAMES
 from grants.dashboard import dashboard, list_calls, milestone_report, round_call
@@ -499,8 +500,7 @@ async def approve(request: Request, round_id: RoundId) -> Response:
 
     def work() -> DomainError | None:
         try:
-            with unit_of_work() as session:
-                approve_round(session, round_id=round_id, manager=signed_in.principal.name)
+            approve_round(round_id, manager=signed_in.principal.name)
         except NotFound:
             raise
         except DomainError as error:
