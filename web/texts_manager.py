@@ -135,6 +135,15 @@ MANAGER: dict[str, tuple[str, str]] = {
         "A whole number. Leave it empty for a random draw; the seed used is recorded.",
     ),
     "mg_seed_short": ("Graine", "Seed"),
+    "mg_round_policy": ("Politique de la ronde (facultatif)", "Round policy (optional)"),
+    "mg_round_policy_hint": (
+        "Un fichier .toml avec n'importe lesquels de fundable_line, max_per_organization, partial_funding, "
+        "min_partial_share, near_tie, region_floors, envelopes (par volet, en dollars), method et seed. "
+        "Sans fichier, la section [award] de l'appel s'applique.",
+        "A .toml file with any of fundable_line, max_per_organization, partial_funding, min_partial_share, "
+        "near_tie, region_floors, envelopes (per stream, dollars), method and seed. Without one, the call's "
+        "[award] section applies.",
+    ),
     "mg_round_button": ("Lancer la ronde d'attribution", "Run award round"),
     "mg_ineligible_heading": ("Lettres de non-admissibilité", "Ineligibility letters"),
     "mg_ineligible_help": (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -42,6 +43,29 @@ def start_stage(
     launcher = request.app.state.launcher
     run_id = launcher.start(stage, parameters, requested_by=requested_by, call_code=call_code)
     return RunStarted(run_id=run_id, stage=stage, status_url=f"/api/v1/runs/{run_id}")
+
+
+POLICY_LIMIT = 100_000  # characters of a round's policy TOML
+
+
+def save_policy(call_code: str, text: str, *, field: str, shown_as: str) -> str:
+    """Keep a round's policy TOML under GRANTS_HOME/uploads/policies once it reads as a policy; its path.
+
+    InvalidInput (naming ``field``, and the policy as ``shown_as``) when it does not; nothing is kept then.
+    """
+    from grants.callspec import load_round_policy
+
+    folder = (get_settings().home / "uploads" / "policies").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{call_code}-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S%f')}-{uuid.uuid4().hex[:8]}.toml"
+    target.write_text(text, encoding="utf-8")
+    try:
+        load_round_policy(target)
+    except InvalidInput as exc:
+        target.unlink(missing_ok=True)
+        en, fr = (message.replace(target.name, shown_as) for message in (exc.en, exc.fr))
+        raise InvalidInput(en=en, fr=fr, field=field) from None
+    return str(target)
 
 
 def save_upload(upload: UploadFile, kind: str) -> Path:

@@ -18,15 +18,14 @@ from sqlmodel import col, select
 from starlette.background import BackgroundTask
 
 from api.auth import Manager
-from api.routes.common import LangQuery, RunStarted, chosen_lang, save_upload, start_stage
+from api.routes.common import POLICY_LIMIT, LangQuery, RunStarted, chosen_lang, save_policy, save_upload, start_stage
 from api.routes.public import CallCode
 from grants.awards import Approval, DecisionView, get_round, round_decisions
 from grants.awards import approve as approve_as
 from grants.calls import get_call, save_call
-from grants.callspec import load_round_policy, parse_call_text
+from grants.callspec import parse_call_text
 from grants.conflicts import ConflictView, list_conflicts
 from grants.db import unit_of_work
-from grants.errors import InvalidInput
 from grants.models import AwardRound, Call, StageRun
 from grants.scores import RankedRow, ranking
 from grants.settings import get_settings
@@ -200,7 +199,9 @@ class RoundIn(BaseModel):
     dry_run: bool = False
     seed: int | None = Field(default=None, ge=0, le=2**31 - 1)
     method: Literal["rank_order", "optimal"] | None = None
-    policy_toml: str | None = Field(default=None, max_length=100_000, description="A policy that overrides the call's.")
+    policy_toml: str | None = Field(
+        default=None, max_length=POLICY_LIMIT, description="A policy that overrides the call's."
+    )
 
 
 @router.post(
@@ -209,18 +210,9 @@ class RoundIn(BaseModel):
 def start_round(call_code: CallCode, principal: Manager, request: Request, body: RoundIn | None = None) -> RunStarted:
     code = _known_call(call_code)
     body = body or RoundIn()
-    policy_file: str | None = None
+    policy_file = None
     if body.policy_toml is not None:
-        folder = (get_settings().home / "uploads" / "policies").resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{code}-{dt.datetime.now(dt.UTC).strftime('%Y%m%dT%H%M%S%f')}.toml"
-        target.write_text(body.policy_toml, encoding="utf-8")
-        try:
-            load_round_policy(target)
-        except InvalidInput as exc:
-            target.unlink(missing_ok=True)
-            raise InvalidInput(en=exc.en, fr=exc.fr, field="policy_toml") from None
-        policy_file = str(target)
+        policy_file = save_policy(code, body.policy_toml, field="policy_toml", shown_as="policy_toml")
     parameters: dict[str, Any] = {
         "call_code": code,
         "policy_file": policy_file,

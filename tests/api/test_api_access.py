@@ -360,3 +360,28 @@ def test_report_decision_refused_for_another_applications_report(
     assert (response.status_code, response.json()["error"]["field"]) == (404, "report_id")
     with unit_of_work(sqlite_engine) as session:
         assert session.get(MilestoneReport, values["report_id"]).status == "submitted"  # type: ignore[union-attr]
+
+
+def test_an_award_round_policy_is_kept_for_the_run_or_refused_naming_the_field(
+    client_for: Callable[[], tuple[TestClient, World]], sqlite_engine: Engine
+) -> None:
+    client, world = client_for()
+    launcher = client.app.state.launcher  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {world.tokens['manager']}"}
+    route = "/api/v1/calls/csf-2026/award-rounds"
+
+    refused = client.post(route, headers=headers, json={"policy_toml": 'fundable_line = "high"\n'})
+    started = client.post(route, headers=headers, json={"policy_toml": "fundable_line = 3.5\n", "dry_run": True})
+
+    error = refused.json()["error"]
+    assert (refused.status_code, error["field"], error["message"]["en"]) == (
+        422,
+        "policy_toml",
+        "policy_toml: fundable_line: Input should be a valid number, unable to parse string as a number",
+    )
+    assert started.status_code == 202
+    [(stage, parameters, _)] = launcher.started
+    assert (stage, Path(str(parameters["policy_file"])).read_text(encoding="utf-8")) == (
+        "award-round",
+        "fundable_line = 3.5\n",
+    )

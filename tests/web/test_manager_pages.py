@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path as FilePath
 from typing import Any
 
 import pytest
@@ -14,11 +16,12 @@ from sqlmodel import select
 from grants.access import add_manager
 from grants.awards import inputs_fingerprint, record_round, resolve_policy
 from grants.calls import get_call
-from grants.callspec import parse_call_text
+from grants.callspec import load_round_policy, parse_call_text
 from grants.db import read_only, unit_of_work
 from grants.lifecycle import STATUS_NAMES
 from grants.milestones import decide_report, sign_agreement, submit_report
 from grants.models import Application, AwardRound, Milestone, MilestoneReport, StageRun
+from grants.settings import get_settings
 from grants.stage_runs import finish_run
 from grants.status import call_overview
 from scoring.reporting import INDICATORS
@@ -240,6 +243,69 @@ def test_award_round_form_passes_the_api_parameters(client: TestClient, world: W
             "Mina Manager",
         )
     ]  # fmt: skip
+
+
+def test_award_round_form_keeps_a_chosen_policy_for_the_run(
+    client: TestClient, world: World, launcher: FakeLauncher
+) -> None:
+    sign_in(client, "manager", world.tokens["manager"])
+    action = f"{DASHBOARD}/stages/award-round"
+    token = form_csrf(client.get(DASHBOARD).text, action)
+    policy = 'fundable_line = 3.5\nnear_tie = "rank_order"\n'
+
+    answer = client.post(
+        action,
+        data={"csrf_token": token, "kind": "initial", "method": ""},
+        files={"policy": ("line-3.5.toml", policy.encode(), "application/toml")},
+        follow_redirects=False,
+    )
+
+    assert answer.status_code == 303, answer.text
+    [(stage, parameters, _)] = launcher.started
+    kept = FilePath(parameters["policy_file"])
+    assert (stage, kept.parent, kept.read_text(encoding="utf-8")) == (
+        "award-round",
+        (get_settings().home / "uploads" / "policies").resolve(),
+        policy,
+    )
+    assert load_round_policy(kept).fundable_line == 3.5
+
+
+def _kept_policies() -> list[FilePath]:
+    folder = get_settings().home / "uploads" / "policies"
+    return sorted(folder.glob("*")) if folder.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("policy.toml", b"fundable_line = \"high\"\n",
+         "policy.toml: fundable_line: Input should be a valid number, unable to parse string as a number"),
+        ("policy.toml", b"fundable_line = \n", "policy.toml: invalid TOML: Invalid value (at line 1, column 17)"),
+        ("policy.txt", b"fundable_line = 3.5\n", "choose a .toml file"),
+        ("policy.toml", b"\xff\xfe", "the policy is not UTF-8 text"),
+    ],
+)  # fmt: skip
+def test_a_bad_policy_is_shown_beside_its_field_and_nothing_is_kept(
+    client: TestClient, world: World, launcher: FakeLauncher, name: str, content: bytes, message: str
+) -> None:
+    sign_in(client, "manager", world.tokens["manager"])
+    action = f"{DASHBOARD}/stages/award-round"
+    token = form_csrf(client.get(DASHBOARD).text, action)
+    before = _kept_policies()
+
+    answer = client.post(
+        action,
+        data={"csrf_token": token, "kind": "initial", "method": ""},
+        files={"policy": (name, content, "application/octet-stream")},
+    )
+
+    assert answer.status_code == 422
+    assert '<p class="field-error" id="round-policy-error">' in answer.text
+    assert f'<li><a href="#round-policy">{html.escape(message, quote=False)}</a></li>' in answer.text
+    assert 'aria-describedby="round-policy-hint round-policy-error" aria-invalid="true"' in answer.text
+    assert launcher.started == []
+    assert _kept_policies() == before
 
 
 def test_a_bad_seed_is_shown_beside_its_field_and_starts_nothing(

@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from api.errors import domain_status
-from api.routes.common import save_upload, start_stage
+from api.routes.common import POLICY_LIMIT, save_policy, save_upload, start_stage
 from api.routes.public import CallCode
 from grants.awards import approve as approve_round
 from grants.awards import round_decisions
@@ -298,6 +298,29 @@ def _choice(form: FormData, name: str, allowed: tuple[str, ...], field_id: str) 
     return value
 
 
+def _policy(form: FormData, code: str, field_id: str) -> str | None:
+    """The round's policy file, when one was chosen: kept once it reads as a policy (else InvalidInput)."""
+    file = upload(form, "policy")
+    if file is None:
+        return None
+    if FilePath(file.filename or "").suffix.lower() != ".toml":
+        raise InvalidInput(en="choose a .toml file", fr="choisissez un fichier .toml", field=field_id)
+    raw = file.file.read(POLICY_LIMIT + 1)
+    if len(raw) > POLICY_LIMIT:
+        raise InvalidInput(
+            en=f"the policy is larger than {POLICY_LIMIT // 1000} kB",
+            fr=f"la politique dépasse {POLICY_LIMIT // 1000} ko",
+            field=field_id,
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            en="the policy is not UTF-8 text", fr="la politique n'est pas du texte UTF-8", field=field_id
+        ) from None
+    return save_policy(code, text, field=field_id, shown_as=FilePath(file.filename or "").name)
+
+
 def _parameters(stage: str, form: FormData, code: str, actor: str) -> dict[str, Any]:
     """The stage's parameters from its form, as the JSON API gives them; InvalidInput names the field's id."""
     prefix = FORMS[stage]
@@ -328,7 +351,7 @@ def _parameters(stage: str, form: FormData, code: str, actor: str) -> dict[str, 
             )
         return {
             "call_code": code,
-            "policy_file": None,
+            "policy_file": _policy(form, code, f"{prefix}-policy"),
             "dry_run": field(form, "dry_run") == "yes",
             "seed": int(seed_text) if seed_text else None,
             "method": method or None,
