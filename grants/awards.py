@@ -493,7 +493,13 @@ class Comparison:
 
 
 def compare_rounds(session: Session, *, first: int, second: int) -> Comparison:
-    """Which applications change decision or amount between two rounds, and the totals side by side."""
+    """Which applications change decision or amount between two rounds of one call, and the totals side by side."""
+    if get_round(session, first).call_id != get_round(session, second).call_id:
+        raise InvalidInput(
+            en=f"rounds {first} and {second} are rounds of different calls",
+            fr=f"les rondes {first} et {second} appartiennent à des appels différents",
+            field="round",
+        )
     a = {v.reference: v for v in round_decisions(session, round_id=first)}
     b = {v.reference: v for v in round_decisions(session, round_id=second)}
     changes = [

@@ -135,6 +135,37 @@ MANAGER: dict[str, tuple[str, str]] = {
         "A whole number. Leave it empty for a random draw; the seed used is recorded.",
     ),
     "mg_seed_short": ("Graine", "Seed"),
+    "mg_compare_heading": ("Comparer avec une autre ronde", "Compare with another round"),
+    "mg_compare_with": ("Autre ronde de l'appel", "Another round of the call"),
+    "mg_compare_button": ("Comparer", "Compare"),
+    "mg_compare_title": ("Ronde {a} et ronde {b} côte à côte", "Round {a} and round {b} side by side"),
+    "mg_compare_help": (
+        "Les demandes dont la décision ou le montant diffère d'une ronde à l'autre, puis les montants accordés "
+        "par volet et par région.",
+        "The applications whose decision or amount differs between the two rounds, then the money funded by "
+        "stream and by region.",
+    ),
+    "mg_compare_rounds_caption": ("Les deux rondes comparées", "The two rounds compared"),
+    "mg_compare_changes_heading": ("Décisions qui diffèrent", "Decisions that differ"),
+    "mg_compare_changes_caption": (
+        "Décision et montant de chaque demande dans l'une et l'autre ronde",
+        "Each application's decision and amount in one round and the other",
+    ),
+    "mg_compare_absent": ("Absente de la ronde", "Not in the round"),
+    "mg_compare_no_changes": (
+        "Aucune demande ne change de décision ni de montant.",
+        "No application changes decision or amount.",
+    ),
+    "mg_compare_totals_heading": ("Montants accordés", "Money funded"),
+    "mg_compare_totals_caption": (
+        "Montant accordé dans chaque ronde, par volet et par région, et l'écart",
+        "Money funded in each round, by stream and by region, and the difference",
+    ),
+    "mg_compare_total_of": ("Volet ou région", "Stream or region"),
+    "mg_compare_total_stream": ("Volet :", "Stream:"),
+    "mg_compare_total_region": ("Région :", "Region:"),
+    "mg_compare_difference": ("Écart", "Difference"),
+    "mg_compare_no_funding": ("Aucune des deux rondes ne finance de projet.", "Neither round funds a project."),
     "mg_round_policy": ("Politique de la ronde (facultatif)", "Round policy (optional)"),
     "mg_round_policy_hint": (
         "Un fichier .toml avec n'importe lesquels de fundable_line, max_per_organization, partial_funding, "

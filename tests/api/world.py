@@ -192,3 +192,25 @@ class FakeLauncher:
 
     def shutdown(self) -> None:
         return None
+
+
+def add_round(decisions: list[tuple[str, str, int, int | None]], *, dry_run: bool = True) -> int:
+    """A round of the call with these (reference, outcome, amount in cents, waitlist position) decisions."""
+    with unit_of_work() as session:
+        call = get_call(session, "csf-2026")
+        ids = dict(session.exec(select(Application.reference, Application.id)).all())
+        award_round = record_round(
+            session,
+            call_code=call.code,
+            policy=resolve_policy(parse_call_text(open_call_toml()), None, seed=11),
+            decisions=[
+                DecisionRow(ids[ref] or 0, outcome, cents, position, "rank", "Decided.", "Décidée.")
+                for ref, outcome, cents, position in decisions
+            ],
+            report={},
+            inputs_hash=inputs_fingerprint(session, call=call),
+            dry_run=dry_run,
+            run_by="Round Runner",
+            kind="initial",
+        )
+        return award_round.id or 0

@@ -21,7 +21,7 @@ from grants.db import unit_of_work
 from grants.milestones import sign_agreement, submit_report
 from grants.models import AwardRound, Review
 from scoring.reporting import INDICATORS
-from tests.api.world import World, build_world
+from tests.api.world import World, add_round, build_world
 from tests.factories import application_row, reviewed_applications, take_in
 from tests.web.browser import check, chromium_path, serving
 
@@ -267,5 +267,12 @@ def test_every_other_page_passes_the_accessibility_checker(
     page.goto(f"{site}/manager/reports/{report_id}?lang=en")
     assert page.get_by_role("button", name="Accept the report (releases the payment)").count() == 1
     check(page, auditor, "sweep-07-report-decision")
+    dry_run = add_round([(world.own, "waitlisted", 0, 1)])
     page.goto(f"{site}/manager/rounds/1")
     check(page, auditor, "sweep-08-approved-round")
+    page.goto(f"{site}/manager/rounds/1?lang=fr")
+    page.get_by_label("Autre ronde de l'appel").select_option(str(dry_run))
+    page.get_by_role("button", name="Comparer").click()
+    assert page.get_by_role("heading", name=f"Ronde 1 et ronde {dry_run} côte à côte").count() == 1
+    assert page.locator("#changes tbody tr").count() == 1
+    check(page, auditor, "sweep-09-rounds-compared-fr")

@@ -25,7 +25,7 @@ from grants.settings import get_settings
 from grants.stage_runs import finish_run
 from grants.status import call_overview
 from scoring.reporting import INDICATORS
-from tests.api.world import FakeLauncher, World, open_call_toml
+from tests.api.world import FakeLauncher, World, add_round, open_call_toml
 from tests.web.forms import csrf_of, sign_in
 from web.routes import manager as manager_routes
 
@@ -444,6 +444,46 @@ def test_round_page_shows_decisions_with_rationale_in_the_language(client: TestC
 
     assert french[1] == [world.own, "Ottawa Survivors Network", "Fonds de soutien communautaire", "Financée",
                          "125\u202f000,00\xa0$", "—", "Financée."]  # fmt: skip
+
+
+def test_two_rounds_side_by_side_show_what_differs_and_the_totals(client: TestClient, world: World) -> None:
+    sign_in(client, "manager", world.tokens["manager"])
+    first_ref = "CSF-2026-00001"
+    other = add_round([(world.own, "waitlisted", 0, 1), (first_ref, "funded", 10_000_000, None)])
+
+    offered = client.get("/manager/rounds/1").text
+    page = client.get(f"/manager/rounds/1/compare?with={other}&lang=fr")
+
+    assert f'<option value="{other}">' in offered
+    assert page.status_code == 200
+    found = tables(page.text)
+    assert found["changes"][1:] == [
+        [first_ref, "Fonds de soutien communautaire", "Absente de la ronde", "—", "Financée", "100\u202f000,00\xa0$"],
+        [world.own, "Fonds de soutien communautaire", "Financée", "125\u202f000,00\xa0$", "Liste d'attente", "—"],
+    ]  # fmt: skip
+    stream_row = ["Volet : Fonds de soutien communautaire", "125\u202f000,00\xa0$", "100\u202f000,00\xa0$",
+                  "-25\u202f000,00\xa0$"]  # fmt: skip
+    assert found["totals"][-1] == stream_row
+    assert [row[0] for row in found["totals"][1:-1]] == ["Région : northeast", "Région : northwest"]
+
+
+def test_a_round_compared_with_itself_an_unknown_round_or_junk_is_not_found(client: TestClient, world: World) -> None:
+    sign_in(client, "manager", world.tokens["manager"])
+
+    answers = [client.get(f"/manager/rounds/1/compare?with={asked}") for asked in ("1", "999", "", "²", "9" * 40)]
+
+    assert [a.status_code for a in answers] == [404] * 5
+
+
+def test_the_same_rounds_compared_show_no_changes(client: TestClient, world: World) -> None:
+    sign_in(client, "manager", world.tokens["manager"])
+    same = add_round([(world.own, "funded", 12_500_000, None)])
+
+    page = client.get(f"/manager/rounds/{same}/compare?with=1")
+
+    assert page.status_code == 200
+    assert '<p id="no-changes">No application changes decision or amount.</p>' in page.text
+    assert tables(page.text)["totals"][-1] == ["Stream: Community Support Fund", "$125,000.00", "$125,000.00", "$0.00"]
 
 
 def test_chart_is_a_png(client: TestClient, world: World) -> None:

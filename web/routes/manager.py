@@ -32,10 +32,10 @@ from api.errors import domain_status
 from api.routes.common import POLICY_LIMIT, save_policy, save_upload, start_stage
 from api.routes.public import CallCode
 from grants.awards import approve as approve_round
-from grants.awards import round_decisions
+from grants.awards import compare_rounds, round_decisions
 from grants.calls import get_call, streams_by_code
 from grants.conflicts import RULE_NAMES
-from grants.dashboard import dashboard, list_calls, milestone_report, round_call
+from grants.dashboard import call_rounds, dashboard, list_calls, milestone_report, round_call
 from grants.db import read_only, unit_of_work
 from grants.errors import DomainError, InvalidInput, Lang, NotFound
 from grants.i18n import format_date, format_datetime, format_money
@@ -51,7 +51,8 @@ from web.security import checked_form, field, signed_in_as, upload
 from workflows.report import gather
 
 router = APIRouter(prefix="/manager", include_in_schema=False)
-RoundId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ROUND_ID_LIMIT = 2**31 - 1
+RoundId = Annotated[int, Path(ge=1, le=ROUND_ID_LIMIT)]
 ReportId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DONE = {
@@ -485,6 +486,7 @@ def _round_page(
         award_round, call = round_call(session, round_id=round_id)
         decisions = round_decisions(session, round_id=round_id)
         streams = streams_by_code(session, call)
+        others = [r for r in call_rounds(session, call=call) if r.id != award_round.id]
     # The same comparison as approve_round's rule, so the page offers what the rule allows.
     own = signed_in.principal.name.strip().casefold() == award_round.run_by.casefold()
     is_draft = award_round.status == "draft"
@@ -505,6 +507,48 @@ def _round_page(
             "can_approve": is_draft and not award_round.dry_run and not own,
             "own_round": is_draft and not award_round.dry_run and own,
             "notices_open": award_round.status == "approved" and not award_round.dry_run,
+            "others": others,
+        },
+    )
+
+
+@router.get("/rounds/{round_id}/compare", response_class=HTMLResponse)
+def compare_page(request: Request, round_id: RoundId) -> Response:
+    """Two rounds of one call side by side: the applications whose decision or amount differs, and the totals."""
+    signed_in = signed_in_as(request, TokenRole.manager)
+    lang = session_lang(request, signed_in)
+    asked = request.query_params.get("with", "")
+    missing = NotFound(en=f"no round {asked} in this call", fr=f"aucune ronde {asked} dans cet appel", field="with")
+    if not (len(asked) <= 10 and asked.isascii() and asked.isdigit() and 1 <= int(asked) <= ROUND_ID_LIMIT):
+        raise missing
+    if int(asked) == round_id:
+        raise missing
+    with read_only() as session:
+        award_round, call = round_call(session, round_id=round_id)
+        other, other_call = round_call(session, round_id=int(asked))
+        if other_call.id != call.id:
+            raise missing
+        comparison = compare_rounds(session, first=round_id, second=other.id or 0)
+        streams = streams_by_code(session, call)
+    names = {code: s.name_fr if lang == "fr" else s.name_en for code, s in streams.items()}
+    totals = []
+    for key, (first, second) in comparison.totals.items():
+        kind, _, code = key.partition(":")
+        totals.append((kind, names.get(code, code) if kind == "stream" else code, first, second, second - first))
+    return _page(
+        request,
+        "manager_compare.html",
+        signed_in,
+        lang,
+        title_key="mg_compare_title",
+        context={
+            "title": text(lang, "mg_compare_title").format(a=award_round.id, b=other.id),
+            "round": award_round,
+            "other": other,
+            "call": call,
+            "changes": comparison.changes,
+            "totals": totals,
+            "stream_names": names,
         },
     )
 
