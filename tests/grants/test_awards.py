@@ -21,7 +21,7 @@ from grants.awards import (
     resolve_policy,
     withdraw,
 )
-from grants.calls import get_call
+from grants.calls import get_call, save_call
 from grants.callspec import RoundPolicySpec
 from grants.db import unit_of_work
 from grants.errors import InvalidInput
@@ -208,6 +208,26 @@ def test_compare_rounds_lists_changes_and_totals(engine: Engine, tmp_path: Path)
         "region:northwest": (12_500_000, 12_500_000),
         "stream:csf": (12_500_000, 12_500_000),
     }
+
+
+def test_compare_rounds_of_different_calls_is_refused(engine: Engine, tmp_path: Path) -> None:
+    first = _round(engine, _reviewed(engine, tmp_path))
+    other_spec = example_spec().model_copy(update={"code": "csf-2027"})
+    with unit_of_work(engine) as session:
+        save_call(session, spec=other_spec, actor="m")
+        other_call = get_call(session, "csf-2027")
+        other = record_round(
+            session, call_code="csf-2027", policy=resolve_policy(other_spec, None, seed=7), decisions=[], report={},
+            inputs_hash=inputs_fingerprint(session, call=other_call), dry_run=True, run_by="A", kind="initial",
+        ).id or 0  # fmt: skip
+
+    with pytest.raises(InvalidInput) as refused, unit_of_work(engine) as session:
+        compare_rounds(session, first=first, second=other)
+
+    assert (refused.value.en, refused.value.field) == (
+        f"rounds {first} and {other} are rounds of different calls",
+        "round",
+    )
 
 
 def test_resolve_policy_applies_a_round_file_over_the_call() -> None:
