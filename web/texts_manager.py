@@ -135,6 +135,11 @@ MANAGER: dict[str, tuple[str, str]] = {
         "A whole number. Leave it empty for a random draw; the seed used is recorded.",
     ),
     "mg_seed_short": ("Graine", "Seed"),
+    "mg_round_inputs_changed": (
+        "Des évaluations ou des notes ont changé depuis cette ronde : elle ne peut plus être approuvée. "
+        "Lancez une nouvelle ronde.",
+        "Reviews or scores changed since this round ran: it can no longer be approved. Run a new round.",
+    ),
     "mg_compare_heading": ("Comparer avec une autre ronde", "Compare with another round"),
     "mg_compare_with": ("Autre ronde de l'appel", "Another round of the call"),
     "mg_compare_button": ("Comparer", "Compare"),

@@ -194,7 +194,7 @@ class FakeLauncher:
         return None
 
 
-def add_round(decisions: list[tuple[str, str, int, int | None]], *, dry_run: bool = True) -> int:
+def add_round(decisions: list[tuple[str, str, int, int | None]], *, dry_run: bool = True, kind: str = "initial") -> int:
     """A round of the call with these (reference, outcome, amount in cents, waitlist position) decisions."""
     with unit_of_work() as session:
         call = get_call(session, "csf-2026")
@@ -211,6 +211,6 @@ def add_round(decisions: list[tuple[str, str, int, int | None]], *, dry_run: boo
             inputs_hash=inputs_fingerprint(session, call=call),
             dry_run=dry_run,
             run_by="Round Runner",
-            kind="initial",
+            kind=kind,  # type: ignore[arg-type]
         )
         return award_round.id or 0

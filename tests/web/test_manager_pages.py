@@ -20,7 +20,7 @@ from grants.callspec import load_round_policy, parse_call_text
 from grants.db import read_only, unit_of_work
 from grants.lifecycle import STATUS_NAMES
 from grants.milestones import decide_report, sign_agreement, submit_report
-from grants.models import Application, AwardRound, Milestone, MilestoneReport, StageRun
+from grants.models import Application, AwardRound, Milestone, MilestoneReport, Moderation, StageRun
 from grants.settings import get_settings
 from grants.stage_runs import finish_run
 from grants.status import call_overview
@@ -422,6 +422,31 @@ def test_a_second_manager_approves_the_round_through_its_form(client: TestClient
     assert "The round is approved. Its decisions are final." in approved.text
     assert '<dd id="round-status">Approved</dd>' in approved.text
     assert "Write the decision letters" in approved.text
+
+
+def test_a_round_whose_inputs_changed_is_not_offered_and_is_marked_stale_when_approved(
+    client: TestClient, world: World
+) -> None:
+    round_id = add_round([(world.own, "funded", 12_500_000, None)], dry_run=False, kind="waitlist")
+    sign_in(client, "manager", world.tokens["manager"])
+    action = f"/manager/rounds/{round_id}/approve"
+    offered = client.get(f"/manager/rounds/{round_id}")
+    with unit_of_work() as session:
+        own_id = session.exec(select(Application.id).where(Application.reference == world.own)).one()
+        session.add(Moderation(application_id=own_id or 0, score=4.9, reason="Panel", moderated_by="Otto Other"))
+
+    page = client.get(f"/manager/rounds/{round_id}")
+    answer = client.post(action, data={"csrf_token": form_csrf(offered.text, action)})
+
+    assert "Approve this round" in offered.text
+    assert "Approve this round" not in page.text
+    assert '<p id="approval-note">Reviews or scores changed since this round ran: it can no longer be approved.' in (
+        page.text
+    )
+    assert answer.status_code == 409
+    assert f"round {round_id} is stale: reviews or scores changed since it ran" in answer.text
+    assert round_status(round_id) == "stale"
+    assert '<dd id="round-status">Stale</dd>' in client.get(f"/manager/rounds/{round_id}").text
 
 
 def test_decision_letters_start_from_an_approved_round(

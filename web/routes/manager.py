@@ -32,7 +32,7 @@ from api.errors import domain_status
 from api.routes.common import POLICY_LIMIT, save_policy, save_upload, start_stage
 from api.routes.public import CallCode
 from grants.awards import approve as approve_round
-from grants.awards import compare_rounds, round_decisions
+from grants.awards import compare_rounds, inputs_fingerprint, round_decisions
 from grants.calls import get_call, streams_by_code
 from grants.conflicts import RULE_NAMES
 from grants.dashboard import call_rounds, dashboard, list_calls, milestone_report, round_call
@@ -487,9 +487,12 @@ def _round_page(
         decisions = round_decisions(session, round_id=round_id)
         streams = streams_by_code(session, call)
         others = [r for r in call_rounds(session, call=call) if r.id != award_round.id]
+        # A draft whose inputs changed can never pass approve_round's check: say so rather than offer it.
+        open_draft = award_round.status == "draft" and not award_round.dry_run
+        stale = open_draft and inputs_fingerprint(session, call=call) != award_round.inputs_hash
     # The same comparison as approve_round's rule, so the page offers what the rule allows.
     own = signed_in.principal.name.strip().casefold() == award_round.run_by.casefold()
-    is_draft = award_round.status == "draft"
+    is_draft = award_round.status == "draft" and not stale
     return _page(
         request,
         "manager_round.html",
@@ -508,6 +511,7 @@ def _round_page(
             "own_round": is_draft and not award_round.dry_run and own,
             "notices_open": award_round.status == "approved" and not award_round.dry_run,
             "others": others,
+            "stale": stale,
         },
     )
 
