@@ -84,7 +84,8 @@ def own_status_json(engine: Engine, *, token_hash: str, reference: str, lang: La
     Any ``reference`` but the token's own application is not found (NotFound).
     """
     limit = get_settings().status_answers_kept
-    if engine.dialect.name != "sqlite" or limit == 0:
+    in_memory = engine.url.database in (None, "", ":memory:")  # one database per connection: nothing to watch
+    if engine.dialect.name != "sqlite" or in_memory or limit == 0:
         with engine.connect() as connection:
             found = own_applicant_view(connection, token_hash=token_hash, reference=reference, lang=lang)
         return None if found is None else _VIEW_JSON.dump_json(found[0])
